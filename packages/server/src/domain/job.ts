@@ -1,0 +1,73 @@
+/** A job as PROTOCOL.md §4 defines it, with every default applied. */
+
+export const ROUTINGS = ['random', 'first', 'round_robin', 'least_busy', 'broadcast'] as const;
+export type Routing = (typeof ROUTINGS)[number];
+/** Routings this version acts on; the others are refused with `not_supported_yet`. */
+export const SUPPORTED_ROUTINGS: readonly Routing[] = ['random', 'first'];
+
+export const DELIVERIES = ['once', 'until_delivered', 'until_delivered_if_idle'] as const;
+export type Delivery = (typeof DELIVERIES)[number];
+export const SUPPORTED_DELIVERIES: readonly Delivery[] = ['once', 'until_delivered'];
+
+export const MISFIRE_POLICIES = ['skip', 'fire_once'] as const;
+export type MisfirePolicy = (typeof MISFIRE_POLICIES)[number];
+
+export const ALERT_EVENTS = [
+  'failed',
+  'notify_failed',
+  'timeout',
+  'missed',
+  'skipped',
+  'lost',
+  'recovered',
+] as const;
+export type AlertEvent = (typeof ALERT_EVENTS)[number];
+
+export interface JobTarget {
+  /** The worker group whose members are notified (with `path`), or absent for an absolute `url`. */
+  group: string | null;
+  path: string | null;
+  url: string | null;
+  method: 'POST' | 'GET';
+  headers: Record<string, string>;
+  /** Milliseconds to open a connection. Default 3,000. */
+  connectTimeoutMs: number;
+  /** Milliseconds to wait for the answer once connected. Default 30,000. */
+  responseTimeoutMs: number;
+}
+
+export interface JobSpec {
+  name: string;
+  description: string;
+  team: string | null;
+  owner: string | null;
+  tags: string[];
+  schedule: { cron: string; timezone: string };
+  target: JobTarget;
+  params: Record<string, unknown>;
+  routing: Routing;
+  delivery: Delivery;
+  /** Seconds after `firedAt` at which an unfinished run is flagged `timedOut`; null for none. */
+  timeoutSec: number | null;
+  /** Seconds after `firedAt` at which an unfinished run becomes `lost`; null: the server default. */
+  deadlineSec: number | null;
+  /** Seconds of silence after which a running run is `lost`; null for none. */
+  heartbeatSec: number | null;
+  retry: { count: number; backoffSec: number };
+  misfire: MisfirePolicy;
+  alerts: { recipients: string[]; on: AlertEvent[] };
+  enabled: boolean;
+}
+
+export interface Job extends JobSpec {
+  id: string;
+  /** The job's own signing secret, for an absolute `target.url`; null for group targets. */
+  secret: string | null;
+  createdAt: number;
+  updatedAt: number;
+  /** Fires at or before this instant are never planned for this job (creation, resume, schedule edit). */
+  plannedFrom: number;
+}
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
+export const DEFAULT_RESPONSE_TIMEOUT_MS = 30_000;

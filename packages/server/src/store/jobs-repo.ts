@@ -1,0 +1,205 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Job } from '../domain/job.js';
+import type { RunStatus } from '../domain/run.js';
+import { isId } from '../ids.js';
+import type { Dialect } from './dialect.js';
+import { decodeCursor, encodeCursor, fromJson, toJson } from './json.js';
+import type { Database, JobsTable } from './schema.js';
+
+/** The part of a job kept in the `spec` JSON column. */
+type StoredSpec = Pick<
+  Job,
+  | 'target'
+  | 'params'
+  | 'routing'
+  | 'delivery'
+  | 'timeoutSec'
+  | 'deadlineSec'
+  | 'heartbeatSec'
+  | 'retry'
+  | 'misfire'
+  | 'alerts'
+>;
+
+function toRow(job: Job): JobsTable {
+  const spec: StoredSpec = {
+    target: job.target,
+    params: job.params,
+    routing: job.routing,
+    delivery: job.delivery,
+    timeoutSec: job.timeoutSec,
+    deadlineSec: job.deadlineSec,
+    heartbeatSec: job.heartbeatSec,
+    retry: job.retry,
+    misfire: job.misfire,
+    alerts: job.alerts,
+  };
+  return {
+    id: job.id,
+    name: job.name,
+    team: job.team,
+    owner: job.owner,
+    description: job.description,
+    tags: toJson(job.tags),
+    tags_index: `,${job.tags.join(',')},`,
+    cron: job.schedule.cron,
+    timezone: job.schedule.timezone,
+    target_group: job.target.group,
+    spec: toJson(spec),
+    secret: job.secret,
+    enabled: job.enabled ? 1 : 0,
+    planned_from: job.plannedFrom,
+    created_at: job.createdAt,
+    updated_at: job.updatedAt,
+  };
+}
+
+export function jobFromRow(row: Selectable<JobsTable>): Job {
+  const spec = fromJson<StoredSpec>(row.spec, {} as StoredSpec);
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    team: row.team,
+    owner: row.owner,
+    tags: fromJson<string[]>(row.tags, []),
+    schedule: { cron: row.cron, timezone: row.timezone },
+    ...spec,
+    enabled: row.enabled === 1,
+    secret: row.secret,
+    plannedFrom: Number(row.planned_from),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+export interface JobFilter {
+  q?: string | undefined;
+  team?: string | undefined;
+  owner?: string | undefined;
+  tag?: string | undefined;
+  enabled?: boolean | undefined;
+  lastStatus?: RunStatus | undefined;
+}
+
+export class JobsRepo {
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly dialect: Dialect,
+  ) {}
+
+  /** Inserts a job; a duplicate name surfaces as the dialect's unique violation. */
+  async insert(job: Job): Promise<void> {
+    await this.db.insertInto('jobs').values(toRow(job)).execute();
+  }
+
+  /** Replaces every field of an existing job; false when it does not exist. */
+  async replace(job: Job): Promise<boolean> {
+    const { id: _id, created_at: _created, ...rest } = toRow(job);
+    const result = await this.db.updateTable('jobs').set(rest).where('id', '=', job.id).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('jobs').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  /** By id (26-character ULID) or by name. */
+  async find(idOrName: string): Promise<Job | null> {
+    const row = await this.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where(isId(idOrName) ? 'id' : 'name', '=', idOrName)
+      .executeTakeFirst();
+    return row ? jobFromRow(row) : null;
+  }
+
+  async findById(id: string): Promise<Job | null> {
+    const row = await this.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? jobFromRow(row) : null;
+  }
+
+  /** Sets `enabled`; `plannedFrom` moves forward on resume so the pause leaves no missed fires. */
+  async setEnabled(id: string, enabled: boolean, now: number): Promise<void> {
+    await this.db
+      .updateTable('jobs')
+      .set(enabled ? { enabled: 1, planned_from: now, updated_at: now } : { enabled: 0, updated_at: now })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Every enabled job, for the scheduler's start. */
+  async listEnabled(): Promise<Job[]> {
+    const rows = await this.db.selectFrom('jobs').selectAll().where('enabled', '=', 1).execute();
+    return rows.map(jobFromRow);
+  }
+
+  async countUsingGroup(group: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('target_group', '=', group)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** A page of jobs ordered by name. `cursor` is the previous page's `nextCursor`. */
+  async list(
+    filter: JobFilter,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<{ jobs: Job[]; nextCursor: string | null } | 'bad_cursor'> {
+    let query = this.db.selectFrom('jobs').selectAll('jobs');
+    if (cursor !== undefined) {
+      const parts = decodeCursor(cursor);
+      const after = parts?.[0];
+      if (parts?.length !== 2 || parts[1] !== 'jobs' || typeof after !== 'string') return 'bad_cursor';
+      query = query.where('jobs.name', '>', after);
+    }
+    if (filter.q) {
+      const like = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query = query.where((eb) =>
+        eb.or([
+          eb(eb.fn('lower', ['jobs.name']), 'like', eb.val(like)),
+          eb(eb.fn('lower', ['jobs.description']), 'like', eb.val(like)),
+        ]),
+      );
+    }
+    if (filter.team !== undefined) query = query.where('jobs.team', '=', filter.team);
+    if (filter.owner !== undefined) query = query.where('jobs.owner', '=', filter.owner);
+    if (filter.tag !== undefined) query = query.where('jobs.tags_index', 'like', `%,${filter.tag},%`);
+    if (filter.enabled !== undefined) query = query.where('jobs.enabled', '=', filter.enabled ? 1 : 0);
+    if (filter.lastStatus !== undefined) {
+      const status = filter.lastStatus;
+      query = query.where((eb) =>
+        eb(
+          eb
+            .selectFrom('runs')
+            .select('runs.status')
+            .whereRef('runs.job_id', '=', 'jobs.id')
+            .orderBy('runs.scheduled_at', 'desc')
+            .orderBy('runs.id', 'desc')
+            .limit(1),
+          '=',
+          status,
+        ),
+      );
+    }
+    const rows = await query
+      .orderBy('jobs.name')
+      .limit(limit + 1)
+      .execute();
+    const page = rows.slice(0, limit).map(jobFromRow);
+    const last = page[page.length - 1];
+    return { jobs: page, nextCursor: rows.length > limit && last ? encodeCursor([last.name, 'jobs']) : null };
+  }
+
+  async counts(): Promise<{ total: number; enabled: number }> {
+    const row = await this.db
+      .selectFrom('jobs')
+      .select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.sum<number>('enabled').as('enabled')])
+      .executeTakeFirstOrThrow();
+    return { total: Number(row.total), enabled: Number(row.enabled ?? 0) };
+  }
+}

@@ -1,0 +1,70 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+export interface EndedRun {
+  id: string;
+  jobId: string;
+}
+
+/** The monitor's writes: timeouts, deadlines and silent runs, each one bulk statement. */
+export class LimitsRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Flags unfinished runs whose timeout has passed. The runs keep going. */
+  async markTimedOut(now: number): Promise<EndedRun[]> {
+    const rows = await this.db
+      .updateTable('runs')
+      .set({ timed_out: 1 })
+      .where('status', 'in', ['pending', 'running'])
+      .where('timed_out', '=', 0)
+      .where('timeout_at', '<=', now)
+      .returning(['id', 'job_id'])
+      .execute();
+    return rows.map((r) => ({ id: r.id, jobId: r.job_id }));
+  }
+
+  /**
+   * Ends runs past their deadline: a delivered run becomes `lost`; one that
+   * was never delivered `failed` ("not delivered"). Either is also
+   * `timedOut` when past its timeout.
+   */
+  async endPastDeadline(now: number): Promise<{ lost: EndedRun[]; undelivered: EndedRun[] }> {
+    return this.db.transaction().execute(async (trx) => {
+      const lost = await trx
+        .updateTable('runs')
+        .set((eb) => ({
+          status: 'lost',
+          finished_at: now,
+          duration_ms: eb(eb.val(now), '-', eb.ref('fired_at')),
+          timed_out: eb.case().when('timeout_at', '<=', now).then(1).else(eb.ref('timed_out')).end(),
+          message: 'lost: no result before the deadline',
+          next_attempt_at: null,
+        }))
+        .where('status', 'in', ['pending', 'running'])
+        .where('notify_status', '=', 'delivered')
+        .where('deadline_at', '<=', now)
+        .returning(['id', 'job_id'])
+        .execute();
+      const undelivered = await trx
+        .updateTable('runs')
+        .set((eb) => ({
+          status: 'failed',
+          notify_status: 'failed',
+          finished_at: now,
+          duration_ms: eb(eb.val(now), '-', eb.ref('fired_at')),
+          timed_out: eb.case().when('timeout_at', '<=', now).then(1).else(eb.ref('timed_out')).end(),
+          message: 'not delivered before the deadline',
+          next_attempt_at: null,
+        }))
+        .where('status', '=', 'pending')
+        .where('notify_status', '=', 'pending')
+        .where('deadline_at', '<=', now)
+        .returning(['id', 'job_id'])
+        .execute();
+      return {
+        lost: lost.map((r) => ({ id: r.id, jobId: r.job_id })),
+        undelivered: undelivered.map((r) => ({ id: r.id, jobId: r.job_id })),
+      };
+    });
+  }
+}

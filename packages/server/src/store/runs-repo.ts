@@ -1,0 +1,373 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Attempt, NotifyStatus, Run, RunResult, RunStatus, Trigger } from '../domain/run.js';
+import type { Dialect } from './dialect.js';
+import { chunk, decodeCursor, encodeCursor, fromJson, toJson } from './json.js';
+import type { Database, RunsTable } from './schema.js';
+
+/** A run row about to be written: a fire, a missed fire, a manual or a retry run. */
+export interface NewRun {
+  id: string;
+  jobId: string;
+  job: string;
+  trigger: Trigger;
+  scheduledAt: number;
+  firedAt: number | null;
+  status: RunStatus;
+  notifyStatus: NotifyStatus;
+  params: Record<string, unknown>;
+  timeoutAt: number | null;
+  deadlineAt: number;
+  message: string | null;
+  output: unknown;
+  retryOf: string | null;
+  createdAt: number;
+}
+
+/** What one delivery attempt changed. Applied only while the run is still `pending`. */
+export type DeliveryOutcome =
+  | { kind: 'accepted'; member: string; at: number }
+  | { kind: 'finished'; member: string; at: number; result: RunResult }
+  | { kind: 'retry_later'; nextAttemptAt: number }
+  | { kind: 'undelivered'; at: number; message: string };
+
+export interface DeliveryUpdate {
+  runId: string;
+  attempt: Attempt;
+  outcome: DeliveryOutcome;
+}
+
+export function runFromRow(row: Selectable<RunsTable>): Run {
+  const firedAt = row.fired_at === null ? null : Number(row.fired_at);
+  return {
+    id: row.id,
+    jobId: row.job_id,
+    job: row.job_name,
+    trigger: row.trigger as Trigger,
+    scheduledAt: Number(row.scheduled_at),
+    firedAt,
+    finishedAt: row.finished_at === null ? null : Number(row.finished_at),
+    durationMs: row.duration_ms === null ? null : Number(row.duration_ms),
+    status: row.status as RunStatus,
+    notifyStatus: row.notify_status as NotifyStatus,
+    timedOut: row.timed_out === 1,
+    progress: row.progress,
+    message: row.message,
+    output: fromJson<unknown>(row.output, null),
+    lateResult: fromJson<unknown>(row.late_result, null),
+    retryOf: row.retry_of,
+    member: row.member,
+    params: fromJson<Record<string, unknown>>(row.params, {}),
+    timeoutAt: row.timeout_at === null ? null : Number(row.timeout_at),
+    deadlineAt: Number(row.deadline_at),
+    attemptCount: row.attempt_count,
+    nextAttemptAt: row.next_attempt_at === null ? null : Number(row.next_attempt_at),
+    lastHeartbeatAt: row.last_heartbeat_at === null ? null : Number(row.last_heartbeat_at),
+    truncated: row.truncated === 1,
+  };
+}
+
+function toRow(run: NewRun): RunsTable {
+  const finished = run.status !== 'pending' && run.status !== 'running';
+  return {
+    id: run.id,
+    job_id: run.jobId,
+    job_name: run.job,
+    trigger: run.trigger,
+    scheduled_at: run.scheduledAt,
+    fire_key: run.trigger === 'schedule' || run.trigger === 'catchup' ? run.scheduledAt : null,
+    fired_at: run.firedAt,
+    finished_at: finished && run.firedAt !== null ? run.firedAt : null,
+    duration_ms: null,
+    status: run.status,
+    notify_status: run.notifyStatus,
+    timed_out: 0,
+    progress: null,
+    message: run.message,
+    output: run.output === null || run.output === undefined ? null : toJson(run.output),
+    late_result: null,
+    retry_of: run.retryOf,
+    member: null,
+    params: toJson(run.params),
+    timeout_at: run.timeoutAt,
+    deadline_at: run.deadlineAt,
+    attempt_count: 0,
+    // Pending runs carry their next delivery time, so a restart finds and resumes them.
+    next_attempt_at: run.status === 'pending' ? (run.firedAt ?? run.createdAt) : null,
+    last_heartbeat_at: null,
+    log_bytes: 0,
+    truncated: 0,
+    created_at: run.createdAt,
+  };
+}
+
+/** Thrown inside the fire transaction when the writer no longer holds the scheduler lease. */
+export class FencedError extends Error {
+  constructor() {
+    super('the scheduler lease was lost: fires not written');
+  }
+}
+
+export interface Fence {
+  lease: string;
+  holder: string;
+  epoch: number;
+  /** Every fire at or before this instant is in this write (or an earlier one). */
+  firedThrough: number;
+}
+
+export class RunsRepo {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  /**
+   * Writes runs in one transaction and answers the ids actually inserted: a
+   * schedule or catchup fire that already exists (same job and time) is
+   * skipped, never written twice. With a fence, the transaction first proves
+   * the writer still holds the lease (and moves its checkpoint), else throws
+   * FencedError and writes nothing.
+   */
+  async insertRuns(runs: readonly NewRun[], fence?: Fence): Promise<Set<string>> {
+    const inserted = new Set<string>();
+    await this.db.transaction().execute(async (trx) => {
+      if (fence) {
+        const moved = await trx
+          .updateTable('leases')
+          .set({ fired_through: fence.firedThrough })
+          .where('name', '=', fence.lease)
+          .where('holder', '=', fence.holder)
+          .where('epoch', '=', fence.epoch)
+          .executeTakeFirst();
+        if (Number(moved.numUpdatedRows) !== 1) throw new FencedError();
+      }
+      for (const part of chunk(runs, 27, this.dialect.maxParams)) {
+        const rows = await trx
+          .insertInto('runs')
+          .values(part.map(toRow))
+          .onConflict((oc) => oc.columns(['job_id', 'fire_key']).doNothing())
+          .returning('id')
+          .execute();
+        for (const row of rows) inserted.add(row.id);
+      }
+    });
+    return inserted;
+  }
+
+  /**
+   * Applies delivery attempts in one transaction. Each attempt is recorded;
+   * the run changes only while it is still `pending` (a callback, a cancel or
+   * the monitor may have moved it on meanwhile).
+   */
+  async recordDeliveries(updates: readonly DeliveryUpdate[]): Promise<void> {
+    if (updates.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (const part of chunk(updates, 7, this.dialect.maxParams)) {
+        await trx
+          .insertInto('attempts')
+          .values(
+            part.map((u) => ({
+              run_id: u.runId,
+              n: u.attempt.n,
+              member: u.attempt.member,
+              sent_at: u.attempt.sentAt,
+              http_status: u.attempt.httpStatus,
+              error: u.attempt.error,
+              latency_ms: u.attempt.latencyMs,
+            })),
+          )
+          .onConflict((oc) => oc.columns(['run_id', 'n']).doNothing())
+          .execute();
+      }
+      for (const { runId, attempt, outcome } of updates) {
+        const base = trx
+          .updateTable('runs')
+          .where('id', '=', runId)
+          .where('status', '=', 'pending')
+          .where('notify_status', '=', 'pending');
+        switch (outcome.kind) {
+          case 'accepted':
+            await base
+              .set({
+                status: 'running',
+                notify_status: 'delivered',
+                member: outcome.member,
+                attempt_count: attempt.n,
+                next_attempt_at: null,
+                last_heartbeat_at: outcome.at,
+              })
+              .execute();
+            break;
+          case 'finished':
+            await base
+              .set((eb) => ({
+                status: outcome.result.status,
+                notify_status: 'delivered',
+                member: outcome.member,
+                attempt_count: attempt.n,
+                next_attempt_at: null,
+                finished_at: outcome.at,
+                duration_ms: eb(eb.val(outcome.at), '-', eb.ref('fired_at')),
+                message: outcome.result.message,
+                output: outcome.result.output === null ? null : toJson(outcome.result.output),
+              }))
+              .execute();
+            break;
+          case 'retry_later':
+            await base.set({ attempt_count: attempt.n, next_attempt_at: outcome.nextAttemptAt }).execute();
+            break;
+          case 'undelivered':
+            await base
+              .set((eb) => ({
+                status: 'failed',
+                notify_status: 'failed',
+                attempt_count: attempt.n,
+                next_attempt_at: null,
+                finished_at: outcome.at,
+                duration_ms: eb(eb.val(outcome.at), '-', eb.ref('fired_at')),
+                message: outcome.message,
+              }))
+              .execute();
+            break;
+        }
+      }
+    });
+  }
+
+  /** Marks a pending run undelivered without an attempt (e.g. its group has no member). */
+  async failUndelivered(runId: string, at: number, message: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('runs')
+      .set((eb) => ({
+        status: 'failed',
+        notify_status: 'failed',
+        next_attempt_at: null,
+        finished_at: at,
+        duration_ms: eb(eb.val(at), '-', eb.ref('fired_at')),
+        message,
+      }))
+      .where('id', '=', runId)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async find(id: string): Promise<Run | null> {
+    const row = await this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? runFromRow(row) : null;
+  }
+
+  async attempts(runId: string): Promise<Attempt[]> {
+    const rows = await this.db
+      .selectFrom('attempts')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .orderBy('n')
+      .execute();
+    return rows.map((r) => ({
+      n: r.n,
+      member: r.member,
+      sentAt: Number(r.sent_at),
+      httpStatus: r.http_status,
+      error: r.error,
+      latencyMs: r.latency_ms,
+    }));
+  }
+
+  async events(
+    runId: string,
+  ): Promise<{ at: number; progress: number | null; message: string | null; log: string[] }[]> {
+    const rows = await this.db
+      .selectFrom('run_events')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({
+      at: Number(r.at),
+      progress: r.progress,
+      message: r.message,
+      log: fromJson<string[]>(r.log, []),
+    }));
+  }
+
+  /** Runs that still wait for a delivery attempt at or before `now` (resumed after a restart). */
+  async undelivered(now: number, limit: number): Promise<Run[]> {
+    const rows = await this.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .where('notify_status', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .orderBy('next_attempt_at')
+      .limit(limit)
+      .execute();
+    return rows.map(runFromRow);
+  }
+
+  /** Whether the job has a run that is pending or running. */
+  async hasOpenRun(jobId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('runs')
+      .select('id')
+      .where('job_id', '=', jobId)
+      .where('status', 'in', ['pending', 'running'])
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** A page of a job's history, newest first by scheduled time. */
+  async history(
+    jobId: string,
+    filter: { from?: number | undefined; to?: number | undefined; status?: RunStatus[] | undefined },
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<{ runs: Run[]; nextCursor: string | null } | 'bad_cursor'> {
+    let query = this.db.selectFrom('runs').selectAll().where('job_id', '=', jobId);
+    if (cursor !== undefined) {
+      const parts = decodeCursor(cursor);
+      const [at, id, kind] = parts ?? [];
+      if (parts?.length !== 3 || kind !== 'runs' || typeof at !== 'number' || typeof id !== 'string') {
+        return 'bad_cursor';
+      }
+      query = query.where((eb) =>
+        eb.or([eb('scheduled_at', '<', at), eb.and([eb('scheduled_at', '=', at), eb('id', '<', id)])]),
+      );
+    }
+    if (filter.from !== undefined) query = query.where('scheduled_at', '>=', filter.from);
+    if (filter.to !== undefined) query = query.where('scheduled_at', '<', filter.to);
+    if (filter.status && filter.status.length > 0) query = query.where('status', 'in', filter.status);
+    const rows = await query
+      .orderBy('scheduled_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
+    const runs = rows.slice(0, limit).map(runFromRow);
+    const last = runs[runs.length - 1];
+    return {
+      runs,
+      nextCursor: rows.length > limit && last ? encodeCursor([last.scheduledAt, last.id, 'runs']) : null,
+    };
+  }
+
+  /** The latest run (by scheduled time) of each given job. */
+  async latestRuns(jobIds: readonly string[]): Promise<Map<string, Run>> {
+    const out = new Map<string, Run>();
+    // One indexed lookup per job: fast at any history size, unlike a GROUP BY over all runs.
+    await Promise.all(
+      jobIds.map(async (jobId) => {
+        const row = await this.db
+          .selectFrom('runs')
+          .selectAll()
+          .where('job_id', '=', jobId)
+          .orderBy('scheduled_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        if (row) out.set(jobId, runFromRow(row));
+      }),
+    );
+    return out;
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Table shapes as Kysely sees them. Times are epoch milliseconds (BIGINT in
+ * PostgreSQL, INTEGER in SQLite); flags are 0/1 integers; JSON is text. The
+ * same types then hold on both dialects.
+ */
+import type { Generated } from 'kysely';
+
+export interface JobsTable {
+  id: string;
+  name: string;
+  team: string | null;
+  owner: string | null;
+  description: string;
+  /** JSON array of strings; also searchable as `,tag1,tag2,` in `tags_index`. */
+  tags: string;
+  tags_index: string;
+  cron: string;
+  timezone: string;
+  target_group: string | null;
+  /** The rest of the job spec as JSON (target, params, routing, delivery, limits, alerts). */
+  spec: string;
+  secret: string | null;
+  enabled: number;
+  planned_from: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WorkerGroupsTable {
+  id: string;
+  name: string;
+  team: string | null;
+  description: string;
+  secret: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  url: string;
+  name: string | null;
+  position: number;
+  created_at: number;
+}
+
+export interface RunsTable {
+  id: string;
+  job_id: string;
+  job_name: string;
+  trigger: string;
+  scheduled_at: number;
+  /** `scheduled_at` for schedule and catchup runs, null otherwise: unique with job_id. */
+  fire_key: number | null;
+  fired_at: number | null;
+  finished_at: number | null;
+  duration_ms: number | null;
+  status: string;
+  notify_status: string;
+  timed_out: number;
+  progress: number | null;
+  message: string | null;
+  output: string | null;
+  late_result: string | null;
+  retry_of: string | null;
+  member: string | null;
+  params: string;
+  timeout_at: number | null;
+  deadline_at: number;
+  attempt_count: number;
+  next_attempt_at: number | null;
+  last_heartbeat_at: number | null;
+  log_bytes: number;
+  truncated: number;
+  created_at: number;
+}
+
+export interface AttemptsTable {
+  run_id: string;
+  n: number;
+  member: string;
+  sent_at: number;
+  http_status: number | null;
+  error: string | null;
+  latency_ms: number | null;
+}
+
+export interface RunEventsTable {
+  id: Generated<number>;
+  run_id: string;
+  at: number;
+  progress: number | null;
+  message: string | null;
+  /** JSON array of log lines. */
+  log: string | null;
+}
+
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  epoch: number;
+  expires_at: number;
+  /** Every fire scheduled at or before this instant has been written (or recorded missed). */
+  fired_through: number;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  token_hash: string;
+  role: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface Database {
+  jobs: JobsTable;
+  worker_groups: WorkerGroupsTable;
+  group_members: GroupMembersTable;
+  runs: RunsTable;
+  attempts: AttemptsTable;
+  run_events: RunEventsTable;
+  leases: LeasesTable;
+  settings: SettingsTable;
+  api_tokens: ApiTokensTable;
+}

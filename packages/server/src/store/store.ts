@@ -1,0 +1,51 @@
+import type { ReportLimits } from '../domain/callback-rules.js';
+import { type DatabaseOptions, openDatabase } from './database.js';
+import type { Dialect } from './dialect.js';
+import { GroupsRepo } from './groups-repo.js';
+import { JobsRepo } from './jobs-repo.js';
+import { LeaseRepo } from './lease-repo.js';
+import { LimitsRepo } from './limits-repo.js';
+import { migrate } from './migrate.js';
+import { ReportsRepo } from './reports-repo.js';
+import { RunsRepo } from './runs-repo.js';
+import { SettingsRepo } from './settings-repo.js';
+import { StatsRepo } from './stats-repo.js';
+
+/** The store: one repository per concern, no connection or transaction exposed. */
+export interface Store {
+  readonly dialect: Dialect;
+  readonly location: string;
+  readonly jobs: JobsRepo;
+  readonly groups: GroupsRepo;
+  readonly runs: RunsRepo;
+  readonly reports: ReportsRepo;
+  readonly limits: LimitsRepo;
+  readonly stats: StatsRepo;
+  readonly leases: LeaseRepo;
+  readonly settings: SettingsRepo;
+  close(): Promise<void>;
+}
+
+/** Opens the database, brings its schema up to date and builds the repositories. */
+export async function openStore(options: DatabaseOptions & { reportLimits: ReportLimits }): Promise<Store> {
+  const { db, dialect, location, close } = openDatabase(options);
+  try {
+    await migrate(db, dialect);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return {
+    dialect,
+    location,
+    jobs: new JobsRepo(db, dialect),
+    groups: new GroupsRepo(db),
+    runs: new RunsRepo(db, dialect),
+    reports: new ReportsRepo(db, options.reportLimits),
+    limits: new LimitsRepo(db),
+    stats: new StatsRepo(db),
+    leases: new LeaseRepo(db, dialect),
+    settings: new SettingsRepo(db),
+    close,
+  };
+}
