@@ -38,6 +38,10 @@ export class GroupsRepo {
     });
   }
 
+  async setSecret(id: string, secret: string, now: number): Promise<void> {
+    await this.db.updateTable('worker_groups').set({ secret, updated_at: now }).where('id', '=', id).execute();
+  }
+
   async delete(id: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('group_members').where('group_id', '=', id).execute();

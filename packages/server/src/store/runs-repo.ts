@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Attempt, NotifyStatus, Run, RunResult, RunStatus, Trigger } from '../domain/run.js';
+import { isId } from '../ids.js';
 import type { Dialect } from './dialect.js';
 import { chunk, decodeCursor, encodeCursor, fromJson, toJson } from './json.js';
 import type { Database, RunsTable } from './schema.js';
@@ -303,6 +304,44 @@ export class RunsRepo {
       .limit(limit)
       .execute();
     return rows.map(runFromRow);
+  }
+
+  /** Attempts of several runs, by run id. */
+  async attemptsOf(runIds: readonly string[]): Promise<Map<string, Attempt[]>> {
+    const out = new Map<string, Attempt[]>();
+    if (runIds.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('attempts')
+      .selectAll()
+      .where('run_id', 'in', [...runIds])
+      .orderBy('run_id')
+      .orderBy('n')
+      .execute();
+    for (const r of rows) {
+      const list = out.get(r.run_id) ?? [];
+      list.push({
+        n: r.n,
+        member: r.member,
+        sentAt: Number(r.sent_at),
+        httpStatus: r.http_status,
+        error: r.error,
+        latencyMs: r.latency_ms,
+      });
+      out.set(r.run_id, list);
+    }
+    return out;
+  }
+
+  /** The job id of runs kept for a job that no longer exists (looked up by its id or name). */
+  async anyRunOf(idOrName: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('runs')
+      .select('job_id')
+      .where(isId(idOrName) ? 'job_id' : 'job_name', '=', idOrName)
+      .orderBy('scheduled_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.job_id ?? null;
   }
 
   /** Whether the job has a run that is pending or running. */

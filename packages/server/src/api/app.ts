@@ -1,0 +1,123 @@
+/**
+ * Builds the HTTP app (routes, validation, errors, OpenAPI). It never
+ * listens: the server owns listening and shutdown, tests use inject().
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { ApiError } from '../errors.js';
+import type { ApiContext } from './context.js';
+import { registerAuth } from './auth.js';
+import { callbackRoutes } from './routes/callbacks.js';
+import { cronRoutes } from './routes/cron.js';
+import { healthRoutes } from './routes/health.js';
+import { jobRoutes } from './routes/jobs.js';
+import { overviewRoutes } from './routes/overview.js';
+import { runRoutes } from './routes/runs.js';
+import { groupRoutes } from './routes/worker-groups.js';
+
+export type App = FastifyInstance;
+
+/**
+ * Unknown fields are errors, not silently dropped: a typo must not lose a
+ * setting. Bodies are never coerced (0 must not become null, "5" not 5);
+ * query strings and path parameters are, since they arrive as text.
+ */
+function makeAjv(coerce: boolean) {
+  const ajv = new Ajv.default({ removeAdditional: false, coerceTypes: coerce ? 'array' : false, useDefaults: true, allErrors: false, strict: false });
+  addFormats.default(ajv, ['date-time', 'uri']);
+  return ajv;
+}
+const validators = { body: makeAjv(false), request: makeAjv(true) };
+
+export async function buildApp(ctx: ApiContext, logger: FastifyBaseLogger): Promise<App> {
+  const app = Fastify({
+    loggerInstance: logger,
+    disableRequestLogging: true,
+    bodyLimit: 4 * 1024 * 1024,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? validators.body : validators.request).compile(schema),
+  );
+  // Only JSON bodies: anything else is a 415, not a string that fails validation later.
+  app.removeContentTypeParser('text/plain');
+
+  app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
+    if (err instanceof ApiError) return reply.status(err.status).send(err.toJSON());
+    if ('validation' in err && err.validation) {
+      const apiErr = fromValidation(err.validation, err.validationContext);
+      return reply.status(400).send(apiErr.toJSON());
+    }
+    const status = 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : 500;
+    if (status === 413) return reply.status(413).send(new ApiError('payload_too_large').toJSON());
+    if (status === 415) {
+      return reply.status(415).send(new ApiError('unsupported_media_type', `content type must be application/json`).toJSON());
+    }
+    if (status === 400) {
+      return reply.status(400).send(new ApiError('validation_error', `body: ${err.message}`, 'body').toJSON());
+    }
+    if (status < 500) return reply.status(status).send({ error: { code: 'bad_request', message: err.message } });
+    request.log.error({ err }, 'request failed');
+    return reply.status(500).send(new ApiError('internal_error').toJSON());
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send(new ApiError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`).toJSON()),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'JobCenter API',
+        version: ctx.version,
+        description: 'Jobs, worker groups, runs and worker callbacks. See docs/protocol.md.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  registerAuth(app, ctx);
+  await app.register(healthRoutes(ctx));
+  await app.register(jobRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(runRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(groupRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(callbackRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(overviewRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(cronRoutes(), { prefix: '/api/v1' });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}
+
+interface ValidationIssue {
+  instancePath: string;
+  keyword: string;
+  message?: string | undefined;
+  params: Record<string, unknown>;
+}
+
+/** Turns the first schema violation into an error naming the field: "schedule.cron: must be string". */
+export function fromValidation(issues: readonly ValidationIssue[], context: string | undefined): ApiError {
+  const issue = issues[0];
+  if (!issue) return new ApiError('validation_error');
+  let path = issue.instancePath.replace(/^\//, '').split('/').filter(Boolean).join('.');
+  let message = issue.message ?? 'is invalid';
+  if (issue.keyword === 'required' && typeof issue.params.missingProperty === 'string') {
+    path = path ? `${path}.${issue.params.missingProperty}` : issue.params.missingProperty;
+    message = 'is required';
+  } else if (issue.keyword === 'additionalProperties' && typeof issue.params.additionalProperty === 'string') {
+    path = path ? `${path}.${issue.params.additionalProperty}` : issue.params.additionalProperty;
+    message = 'is not a known field';
+  } else if (issue.keyword === 'enum' && Array.isArray(issue.params.allowedValues)) {
+    message = `must be one of ${issue.params.allowedValues.join(', ')}`;
+  }
+  const field = path || (context === 'body' ? 'body' : (context ?? 'request'));
+  const prefix = context === 'querystring' && path ? `query.${path}` : field;
+  return new ApiError('validation_error', `${prefix}: ${message}`, field);
+}

@@ -1,0 +1,25 @@
+import type { Clock } from '../clock.js';
+import type { Job } from '../domain/job.js';
+import type { GroupManager } from '../manage/groups.js';
+import type { JobManager } from '../manage/jobs.js';
+import type { Metrics } from '../metrics.js';
+import type { Store } from '../store/store.js';
+
+/** What the routes need, wired by the composition root. */
+export interface ApiContext {
+  store: Store;
+  clock: Clock;
+  jobs: JobManager;
+  groups: GroupManager;
+  metrics: Metrics;
+  serverKey: Buffer;
+  /** The job's next fire, for lists and reads. */
+  nextFireAt(job: Job): number | null;
+  /** Waits until delivery outcomes queued so far are written (before callbacks read a run). */
+  flushDeliveries(): Promise<void>;
+  /** Whether API callers must present a token (true once any token exists). */
+  authRequired(): boolean;
+  version: string;
+  /** Serve /metrics without a token. Default true. */
+  publicMetrics: boolean;
+}

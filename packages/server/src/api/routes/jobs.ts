@@ -1,0 +1,212 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { RUN_STATUSES } from '../../domain/run.js';
+import { ApiError, invalid } from '../../errors.js';
+import type { ApiContext } from '../context.js';
+import { ErrorBody, JobInput, JobView, ListQuery, listOf, RunView, StringEnum } from '../schemas.js';
+import { jobView, runView } from '../views.js';
+
+const JobParam = Type.Object({ job: Type.String({ minLength: 1, maxLength: 128, description: 'Job id or name' }) });
+const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+const TimeQuery = Type.String({ format: 'date-time', description: 'ISO-8601 instant' });
+
+export function parseTime(value: string | undefined, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw invalid(field, `not an ISO-8601 time: ${JSON.stringify(value)}`);
+  return ms;
+}
+
+export const jobRoutes =
+  (ctx: ApiContext): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.get(
+      '/jobs',
+      {
+        schema: {
+          tags: ['jobs'],
+          summary: 'List jobs with their next fire and last run',
+          querystring: Type.Object({
+            q: Type.Optional(Type.String({ maxLength: 200 })),
+            team: Type.Optional(Type.String()),
+            owner: Type.Optional(Type.String()),
+            tag: Type.Optional(Type.String()),
+            status: Type.Optional(StringEnum(['enabled', 'paused'] as const)),
+            lastStatus: Type.Optional(StringEnum(RUN_STATUSES)),
+            ...ListQuery,
+          }),
+          response: { 200: listOf(JobView), 400: ErrorBody },
+        },
+      },
+      async (request) => {
+        const { q, team, owner, tag, status, lastStatus, limit = 50, cursor } = request.query;
+        const page = await ctx.store.jobs.list(
+          { q, team, owner, tag, lastStatus, enabled: status === undefined ? undefined : status === 'enabled' },
+          limit,
+          cursor,
+        );
+        if (page === 'bad_cursor') throw new ApiError('invalid_cursor', 'cursor: not a cursor of this list', 'cursor');
+        const last = await ctx.store.runs.latestRuns(page.jobs.map((j) => j.id));
+        return {
+          items: page.jobs.map((job) => jobView(job, ctx.nextFireAt(job), last.get(job.id))),
+          nextCursor: page.nextCursor,
+        };
+      },
+    );
+
+    app.post(
+      '/jobs',
+      { schema: { tags: ['jobs'], summary: 'Create a job', body: JobInput, response: { 201: JobView, ...errors } } },
+      async (request, reply) => {
+        const job = await ctx.jobs.create(request.body);
+        const view = jobView(job, ctx.nextFireAt(job), null);
+        return reply.status(201).send(job.secret ? { ...view, secret: job.secret } : view);
+      },
+    );
+
+    app.get(
+      '/jobs/:job',
+      { schema: { tags: ['jobs'], summary: 'Read a job', params: JobParam, response: { 200: JobView, 404: ErrorBody } } },
+      async (request) => {
+        const job = await ctx.jobs.get(request.params.job);
+        const last = await ctx.store.runs.latestRuns([job.id]);
+        return jobView(job, ctx.nextFireAt(job), last.get(job.id));
+      },
+    );
+
+    app.put(
+      '/jobs/:job',
+      {
+        schema: { tags: ['jobs'], summary: 'Replace a job', params: JobParam, body: JobInput, response: { 200: JobView, ...errors } },
+      },
+      async (request) => {
+        const job = await ctx.jobs.replace(request.params.job, request.body);
+        const last = await ctx.store.runs.latestRuns([job.id]);
+        return jobView(job, ctx.nextFireAt(job), last.get(job.id));
+      },
+    );
+
+    app.delete(
+      '/jobs/:job',
+      { schema: { tags: ['jobs'], summary: 'Delete a job (its runs stay readable)', params: JobParam, response: { 204: Type.Null(), 404: ErrorBody } } },
+      async (request, reply) => {
+        await ctx.jobs.delete(request.params.job);
+        return reply.status(204).send(null);
+      },
+    );
+
+    for (const [action, enabled] of [
+      ['pause', false],
+      ['resume', true],
+    ] as const) {
+      app.post(
+        `/jobs/:job/${action}`,
+        {
+          schema: {
+            tags: ['jobs'],
+            summary: enabled ? 'Resume firing (idempotent)' : 'Stop firing; history stays (idempotent)',
+            params: JobParam,
+            response: { 200: JobView, 404: ErrorBody },
+          },
+        },
+        async (request) => {
+          const job = await ctx.jobs.setEnabled(request.params.job, enabled);
+          const last = await ctx.store.runs.latestRuns([job.id]);
+          return jobView(job, ctx.nextFireAt(job), last.get(job.id));
+        },
+      );
+    }
+
+    app.post(
+      '/jobs/:job/trigger',
+      {
+        schema: {
+          tags: ['jobs'],
+          summary: 'Run now, with params merged over the job params',
+          params: JobParam,
+          body: Type.Optional(
+            Type.Object({ params: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }, { additionalProperties: false }),
+          ),
+          response: { 202: RunView, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const run = await ctx.jobs.trigger(request.params.job, request.body?.params);
+        return reply.status(202).send(runView(run, []));
+      },
+    );
+
+    app.get(
+      '/jobs/:job/runs',
+      {
+        schema: {
+          tags: ['runs'],
+          summary: "A job's history, newest first by scheduledAt",
+          params: JobParam,
+          querystring: Type.Object({
+            from: Type.Optional(TimeQuery),
+            to: Type.Optional(TimeQuery),
+            status: Type.Optional(Type.Array(StringEnum(RUN_STATUSES), { description: 'One or more, repeated or comma-free' })),
+            ...ListQuery,
+          }),
+          response: { 200: listOf(RunView), 400: ErrorBody, 404: ErrorBody },
+        },
+      },
+      async (request) => {
+        const { job: idOrName } = request.params;
+        const job = await ctx.store.jobs.find(idOrName);
+        // The history of a deleted job stays readable by its id.
+        const jobId = job?.id ?? (await ctx.store.runs.anyRunOf(idOrName));
+        if (!jobId) throw new ApiError('job_not_found', `no job with id or name "${idOrName}"`);
+        const { from, to, status, limit = 50, cursor } = request.query;
+        const page = await ctx.store.runs.history(
+          jobId,
+          { from: parseTime(from, 'from'), to: parseTime(to, 'to'), status },
+          limit,
+          cursor,
+        );
+        if (page === 'bad_cursor') throw new ApiError('invalid_cursor', 'cursor: not a cursor of this list', 'cursor');
+        const attempts = await ctx.store.runs.attemptsOf(page.runs.map((r) => r.id));
+        return { items: page.runs.map((r) => runView(r, attempts.get(r.id) ?? [])), nextCursor: page.nextCursor };
+      },
+    );
+
+    app.get(
+      '/jobs/:job/trend',
+      {
+        schema: {
+          tags: ['runs'],
+          summary: 'Run durations and outcomes over time (default: the last 7 days)',
+          params: JobParam,
+          querystring: Type.Object({ from: Type.Optional(TimeQuery), to: Type.Optional(TimeQuery) }),
+          response: {
+            200: Type.Object({
+              points: Type.Array(
+                Type.Object({
+                  runId: Type.String(),
+                  at: Type.String(),
+                  durationMs: Type.Union([Type.Number(), Type.Null()]),
+                  status: Type.String(),
+                  timedOut: Type.Boolean(),
+                }),
+              ),
+              bucketMs: Type.Union([Type.Integer(), Type.Null()]),
+            }),
+            400: ErrorBody,
+            404: ErrorBody,
+          },
+        },
+      },
+      async (request) => {
+        const job = await ctx.jobs.get(request.params.job);
+        const to = parseTime(request.query.to, 'to') ?? ctx.clock.now();
+        const from = parseTime(request.query.from, 'from') ?? to - 7 * 86_400_000;
+        if (from >= to) throw invalid('from', 'must be before to');
+        const trend = await ctx.store.stats.trend(job.id, from, to);
+        return {
+          bucketMs: trend.bucketMs,
+          points: trend.points.map((p) => ({ ...p, at: new Date(p.at).toISOString() })),
+        };
+      },
+    );
+  };

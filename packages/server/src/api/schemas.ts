@@ -1,0 +1,234 @@
+/**
+ * Request and response schemas (TypeBox): Fastify validates with them and
+ * the OpenAPI document is generated from them.
+ */
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { ALERT_EVENTS, DELIVERIES, MISFIRE_POLICIES, ROUTINGS } from '../domain/job.js';
+import { NOTIFY_STATUSES, RUN_STATUSES, TRIGGERS } from '../domain/run.js';
+
+/** A string enum that validates with one clear error ("must be equal to one of the allowed values"). */
+export function StringEnum<const T extends readonly string[]>(values: T, options: { description?: string } = {}) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+}
+
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** Seconds with up to three decimals. */
+const Seconds = (description: string) =>
+  Type.Number({ exclusiveMinimum: 0, maximum: 31_536_000, multipleOf: 0.001, description });
+
+export const JOB_NAME_PATTERN = '^[a-z0-9][a-z0-9._-]*$';
+const NAME = Type.String({ pattern: JOB_NAME_PATTERN, minLength: 1, maxLength: 128 });
+const Iso = Type.String({ format: 'date-time' });
+
+export const JobTargetInput = Type.Object(
+  {
+    group: Type.Optional(Type.String({ pattern: JOB_NAME_PATTERN, maxLength: 128, description: 'Worker group whose members are notified' })),
+    path: Type.Optional(Type.String({ pattern: '^/', maxLength: 2048, description: 'Path appended to the member URL' })),
+    url: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2048, description: 'Absolute URL instead of group + path' })),
+    method: Type.Optional(StringEnum(['POST', 'GET'] as const, { description: 'Default POST' })),
+    headers: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 4096 }))),
+    connectTimeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 600_000, description: 'Default 3000' })),
+    responseTimeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400_000, description: 'Default 30000' })),
+  },
+  { additionalProperties: false },
+);
+
+export const JobInput = Type.Object(
+  {
+    name: NAME,
+    description: Type.Optional(Type.String({ maxLength: 4000 })),
+    team: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 128 }))),
+    owner: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 128 }))),
+    tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64, pattern: '^[^,]+$' }), { maxItems: 50 })),
+    schedule: Type.Object(
+      {
+        cron: Type.String({ minLength: 1, maxLength: 256, description: '5 fields, or 6 with leading seconds' }),
+        timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA zone, default UTC' })),
+      },
+      { additionalProperties: false },
+    ),
+    target: JobTargetInput,
+    params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    routing: Type.Optional(StringEnum(ROUTINGS, { description: 'Default random' })),
+    delivery: Type.Optional(StringEnum(DELIVERIES, { description: 'Default once' })),
+    timeoutSec: Type.Optional(Nullable(Seconds('Timeout warning threshold; null for none'))),
+    deadlineSec: Type.Optional(Nullable(Seconds('No result by then: lost; null for the server default (24 h)'))),
+    heartbeatSec: Type.Optional(Nullable(Seconds('A running run silent this long is lost; null for none'))),
+    retry: Type.Optional(
+      Type.Object(
+        {
+          count: Type.Integer({ minimum: 0, maximum: 100 }),
+          backoffSec: Type.Optional(Type.Number({ minimum: 0, maximum: 86_400, multipleOf: 0.001 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    misfire: Type.Optional(StringEnum(MISFIRE_POLICIES, { description: 'Default skip' })),
+    alerts: Type.Optional(
+      Type.Object(
+        {
+          recipients: Type.Optional(
+            Type.Array(Type.String({ pattern: '^(user|team|email|sms|channel):.+$', maxLength: 256 }), { maxItems: 100 }),
+          ),
+          on: Type.Optional(Type.Array(StringEnum(ALERT_EVENTS), { maxItems: 20 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    enabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type JobInput = Static<typeof JobInput>;
+
+export const RunSummary = Type.Object({
+  id: Type.String(),
+  scheduledAt: Iso,
+  firedAt: Nullable(Iso),
+  finishedAt: Nullable(Iso),
+  durationMs: Nullable(Type.Number()),
+  status: StringEnum(RUN_STATUSES),
+  notifyStatus: StringEnum(NOTIFY_STATUSES),
+  timedOut: Type.Boolean(),
+  trigger: StringEnum(TRIGGERS),
+});
+
+export const JobView = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  team: Nullable(Type.String()),
+  owner: Nullable(Type.String()),
+  tags: Type.Array(Type.String()),
+  schedule: Type.Object({ cron: Type.String(), timezone: Type.String() }),
+  target: Type.Object({
+    group: Nullable(Type.String()),
+    path: Nullable(Type.String()),
+    url: Nullable(Type.String()),
+    method: Type.String(),
+    headers: Type.Record(Type.String(), Type.String()),
+    connectTimeoutMs: Type.Integer(),
+    responseTimeoutMs: Type.Integer(),
+  }),
+  params: Type.Record(Type.String(), Type.Unknown()),
+  routing: StringEnum(ROUTINGS),
+  delivery: StringEnum(DELIVERIES),
+  timeoutSec: Nullable(Type.Number()),
+  deadlineSec: Nullable(Type.Number()),
+  heartbeatSec: Nullable(Type.Number()),
+  retry: Type.Object({ count: Type.Integer(), backoffSec: Type.Number() }),
+  misfire: StringEnum(MISFIRE_POLICIES),
+  alerts: Type.Object({ recipients: Type.Array(Type.String()), on: Type.Array(Type.String()) }),
+  enabled: Type.Boolean(),
+  createdAt: Iso,
+  updatedAt: Iso,
+  nextFireAt: Nullable(Iso),
+  lastRun: Nullable(RunSummary),
+  secret: Type.Optional(Type.String({ description: 'Only in the 201 answer, for an absolute target.url' })),
+});
+export type JobView = Static<typeof JobView>;
+
+export const AttemptView = Type.Object({
+  n: Type.Integer(),
+  member: Type.String(),
+  sentAt: Iso,
+  httpStatus: Nullable(Type.Integer()),
+  error: Nullable(Type.String()),
+  latencyMs: Nullable(Type.Number()),
+});
+
+export const RunEventView = Type.Object({
+  at: Iso,
+  progress: Nullable(Type.Number()),
+  message: Nullable(Type.String()),
+  log: Type.Array(Type.String()),
+});
+
+export const RunView = Type.Object({
+  id: Type.String(),
+  jobId: Type.String(),
+  job: Type.String(),
+  trigger: StringEnum(TRIGGERS),
+  scheduledAt: Iso,
+  firedAt: Nullable(Iso),
+  finishedAt: Nullable(Iso),
+  durationMs: Nullable(Type.Number()),
+  status: StringEnum(RUN_STATUSES),
+  notifyStatus: StringEnum(NOTIFY_STATUSES),
+  timedOut: Type.Boolean(),
+  progress: Nullable(Type.Number()),
+  message: Nullable(Type.String()),
+  output: Type.Unknown(),
+  lateResult: Type.Unknown(),
+  retryOf: Nullable(Type.String()),
+  member: Nullable(Type.String()),
+  params: Type.Record(Type.String(), Type.Unknown()),
+  truncated: Type.Boolean(),
+  attempts: Type.Array(AttemptView),
+  shards: Type.Array(Type.Unknown()),
+  events: Type.Optional(Type.Array(RunEventView)),
+});
+export type RunView = Static<typeof RunView>;
+
+export const MemberInput = Type.Object(
+  {
+    url: Type.String({ pattern: '^https?://', maxLength: 2048 }),
+    name: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 128 }))),
+  },
+  { additionalProperties: false },
+);
+
+export const GroupInput = Type.Object(
+  {
+    name: NAME,
+    team: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 128 }))),
+    description: Type.Optional(Type.String({ maxLength: 4000 })),
+    members: Type.Optional(Type.Array(MemberInput, { maxItems: 1000 })),
+    secret: Type.Optional(Type.String({ minLength: 16, maxLength: 128, description: 'Generated when absent' })),
+  },
+  { additionalProperties: false },
+);
+export type GroupInput = Static<typeof GroupInput>;
+
+export const GroupView = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  team: Nullable(Type.String()),
+  description: Type.String(),
+  members: Type.Array(Type.Object({ url: Type.String(), name: Nullable(Type.String()) })),
+  createdAt: Iso,
+  updatedAt: Iso,
+  secret: Type.Optional(Type.String({ description: 'Only on creation and in the reveal/rotate answers' })),
+});
+export type GroupView = Static<typeof GroupView>;
+
+export const ErrorBody = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String(), field: Type.Optional(Type.String()) }),
+});
+
+export const ListQuery = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+  cursor: Type.Optional(Type.String({ maxLength: 1024 })),
+};
+
+export const listOf = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) });
+
+export const RunResultInput = Type.Object(
+  {
+    status: StringEnum(['succeeded', 'failed'] as const),
+    message: Type.Optional(Nullable(Type.String())),
+    output: Type.Optional(Type.Unknown()),
+  },
+  { additionalProperties: false },
+);
+
+export const ProgressInput = Type.Object(
+  {
+    progress: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+    message: Type.Optional(Type.String()),
+    log: Type.Optional(Type.Array(Type.String(), { maxItems: 10_000 })),
+  },
+  { additionalProperties: false },
+);

@@ -1,0 +1,95 @@
+/** Domain objects as the API shows them (PROTOCOL.md §3–§5): ISO times, no secrets. */
+import { iso } from '../clock.js';
+import type { Job } from '../domain/job.js';
+import type { Attempt, Run } from '../domain/run.js';
+import type { WorkerGroup } from '../domain/worker-group.js';
+import type { GroupView, JobView, RunView } from './schemas.js';
+
+export function runSummary(run: Run): NonNullable<JobView['lastRun']> {
+  return {
+    id: run.id,
+    scheduledAt: iso(run.scheduledAt),
+    firedAt: iso(run.firedAt),
+    finishedAt: iso(run.finishedAt),
+    durationMs: run.durationMs,
+    status: run.status,
+    notifyStatus: run.notifyStatus,
+    timedOut: run.timedOut,
+    trigger: run.trigger,
+  };
+}
+
+export function jobView(job: Job, nextFireAt: number | null, lastRun: Run | null | undefined): JobView {
+  return {
+    id: job.id,
+    name: job.name,
+    description: job.description,
+    team: job.team,
+    owner: job.owner,
+    tags: job.tags,
+    schedule: job.schedule,
+    target: job.target,
+    params: job.params,
+    routing: job.routing,
+    delivery: job.delivery,
+    timeoutSec: job.timeoutSec,
+    deadlineSec: job.deadlineSec,
+    heartbeatSec: job.heartbeatSec,
+    retry: job.retry,
+    misfire: job.misfire,
+    alerts: job.alerts,
+    enabled: job.enabled,
+    createdAt: iso(job.createdAt),
+    updatedAt: iso(job.updatedAt),
+    nextFireAt: job.enabled ? iso(nextFireAt) : null,
+    lastRun: lastRun ? runSummary(lastRun) : null,
+  };
+}
+
+export function attemptView(a: Attempt) {
+  return { n: a.n, member: a.member, sentAt: iso(a.sentAt), httpStatus: a.httpStatus, error: a.error, latencyMs: a.latencyMs };
+}
+
+export function runView(
+  run: Run,
+  attempts: Attempt[],
+  events?: { at: number; progress: number | null; message: string | null; log: string[] }[],
+): RunView {
+  return {
+    id: run.id,
+    jobId: run.jobId,
+    job: run.job,
+    trigger: run.trigger,
+    scheduledAt: iso(run.scheduledAt),
+    firedAt: iso(run.firedAt),
+    finishedAt: iso(run.finishedAt),
+    durationMs: run.durationMs,
+    status: run.status,
+    notifyStatus: run.notifyStatus,
+    timedOut: run.timedOut,
+    progress: run.progress,
+    message: run.message,
+    output: run.output,
+    lateResult: run.lateResult,
+    retryOf: run.retryOf,
+    member: run.member,
+    params: run.params,
+    truncated: run.truncated,
+    attempts: attempts.map(attemptView),
+    shards: [],
+    ...(events ? { events: events.map((e) => ({ ...e, at: iso(e.at) })) } : {}),
+  };
+}
+
+export function groupView(group: WorkerGroup, withSecret = false): GroupView {
+  return {
+    id: group.id,
+    name: group.name,
+    team: group.team,
+    description: group.description,
+    members: group.members,
+    createdAt: iso(group.createdAt),
+    updatedAt: iso(group.updatedAt),
+    ...(withSecret ? { secret: group.secret } : {}),
+  };
+}

@@ -1,0 +1,228 @@
+/**
+ * The one validated configuration object, built from (in rising priority)
+ * defaults, an optional JSON file, environment variables and flags. Every
+ * key is documented in docs/configuration.md.
+ */
+import { readFileSync } from 'node:fs';
+import { DEFAULT_REPORT_LIMITS, type ReportLimits } from './domain/callback-rules.js';
+
+export interface Config {
+  /** Address to listen on. Default 127.0.0.1. */
+  host: string;
+  /** Port to listen on. Default 8080. */
+  port: number;
+  /** Folder for the SQLite file and other local state. Default ./data. */
+  dataDir: string;
+  /** PostgreSQL URL; absent: SQLite in dataDir. */
+  databaseUrl: string | undefined;
+  /** Base URL of this server as workers reach it, for callback URLs. Default http://<host>:<bound port>. */
+  publicUrl: string | undefined;
+  /** On a store with no API token yet, creates an admin token with this value. */
+  bootstrapToken: string | undefined;
+  /** Log level (pino). Default info. */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** A name for this node in the lease and logs. Default hostname:pid. */
+  nodeName: string | undefined;
+  /** Leader lease time to live, ms. Default 5,000. */
+  leaseTtlMs: number;
+  /** Lease renewal (and standby retry) interval, ms. Default 1,000. */
+  leaseRenewMs: number;
+  /** How often timeouts and deadlines are checked, ms. Default 1,000. */
+  monitorIntervalMs: number;
+  /** First delivery retry delay for until_delivered, ms; doubles each round. Default 1,000. */
+  deliveryBackoffMs: number;
+  /** Longest delivery retry delay, ms. Default 60,000. */
+  deliveryBackoffMaxMs: number;
+  /** Deadline of jobs whose deadlineSec is null, seconds. Default 86,400 (24 h). */
+  defaultDeadlineSec: number;
+  /** A fire found later than this (event loop stalled, clock jumped) is a misfire, ms. Default 60,000. */
+  misfireThresholdMs: number;
+  /** Missed rows recorded per job per outage before one summary row. Default 1,000. */
+  maxMissedPerJob: number;
+  /** Default connect timeout of triggers, ms. Default 3,000. */
+  connectTimeoutMs: number;
+  /** Default response timeout of triggers, ms. Default 30,000. */
+  responseTimeoutMs: number;
+  /** Bytes of a worker's answer body read; the rest is discarded. Default 65,536. */
+  maxResponseBytes: number;
+  /** Concurrent connections per worker member. Default 64. */
+  connectionsPerMember: number;
+  /** Caps on stored message, output and log per run. */
+  reportLimits: ReportLimits;
+  /** How long SIGTERM waits for in-flight deliveries, ms. Default 10,000. */
+  shutdownGraceMs: number;
+}
+
+export const DEFAULTS: Config = {
+  publicUrl: undefined,
+  host: '127.0.0.1',
+  port: 8080,
+  dataDir: './data',
+  databaseUrl: undefined,
+  bootstrapToken: undefined,
+  logLevel: 'info',
+  nodeName: undefined,
+  leaseTtlMs: 5_000,
+  leaseRenewMs: 1_000,
+  monitorIntervalMs: 1_000,
+  deliveryBackoffMs: 1_000,
+  deliveryBackoffMaxMs: 60_000,
+  defaultDeadlineSec: 86_400,
+  misfireThresholdMs: 60_000,
+  maxMissedPerJob: 1_000,
+  connectTimeoutMs: 3_000,
+  responseTimeoutMs: 30_000,
+  maxResponseBytes: 65_536,
+  connectionsPerMember: 64,
+  reportLimits: DEFAULT_REPORT_LIMITS,
+  shutdownGraceMs: 10_000,
+};
+
+/** A configuration problem, naming its source and key. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(`config: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Kind = 'string' | 'port' | 'ms' | 'int' | 'url' | 'level';
+const KEYS: Record<Exclude<keyof Config, 'reportLimits'>, Kind> = {
+  host: 'string',
+  port: 'port',
+  dataDir: 'string',
+  databaseUrl: 'url',
+  publicUrl: 'url',
+  bootstrapToken: 'string',
+  logLevel: 'level',
+  nodeName: 'string',
+  leaseTtlMs: 'ms',
+  leaseRenewMs: 'ms',
+  monitorIntervalMs: 'ms',
+  deliveryBackoffMs: 'ms',
+  deliveryBackoffMaxMs: 'ms',
+  defaultDeadlineSec: 'int',
+  misfireThresholdMs: 'ms',
+  maxMissedPerJob: 'int',
+  connectTimeoutMs: 'ms',
+  responseTimeoutMs: 'ms',
+  maxResponseBytes: 'int',
+  connectionsPerMember: 'int',
+  shutdownGraceMs: 'ms',
+};
+const LIMIT_KEYS = ['maxMessageChars', 'maxOutputBytes', 'maxLogBytes'] as const;
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Environment variables and the keys they set. */
+export const ENV_KEYS: Record<string, keyof Config> = {
+  JOBCENTER_HOST: 'host',
+  JOBCENTER_PORT: 'port',
+  JOBCENTER_DATA_DIR: 'dataDir',
+  DATABASE_URL: 'databaseUrl',
+  JOBCENTER_PUBLIC_URL: 'publicUrl',
+  JOBCENTER_BOOTSTRAP_TOKEN: 'bootstrapToken',
+  JOBCENTER_LOG_LEVEL: 'logLevel',
+  JOBCENTER_NODE_NAME: 'nodeName',
+};
+
+function coerce(key: string, kind: Kind, value: unknown, source: string): unknown {
+  const where = `${source}: ${key}`;
+  if (kind === 'string') {
+    if (typeof value !== 'string' || value === '') throw new ConfigError(`${where} must be a non-empty string`);
+    return value;
+  }
+  if (kind === 'level') {
+    if (typeof value !== 'string' || !LEVELS.includes(value)) {
+      throw new ConfigError(`${where} must be one of ${LEVELS.join(', ')}, got ${JSON.stringify(value)}`);
+    }
+    return value;
+  }
+  if (kind === 'url') {
+    if (typeof value !== 'string') throw new ConfigError(`${where} must be a URL string`);
+    try {
+      new URL(value);
+    } catch {
+      throw new ConfigError(`${where} is not a valid URL: ${JSON.stringify(value)}`);
+    }
+    return value.replace(/\/+$/, '');
+  }
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
+    throw new ConfigError(`${where} must be a non-negative integer, got ${JSON.stringify(value)}`);
+  }
+  if (kind === 'port' && (n < 0 || n > 65_535)) throw new ConfigError(`${where} must be a port (0-65535), got ${n}`);
+  if (kind === 'ms' && n === 0) throw new ConfigError(`${where} must be at least 1 ms`);
+  return n;
+}
+
+function apply(target: Record<string, unknown>, values: Record<string, unknown>, source: string): void {
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    if (key === 'reportLimits') {
+      if (typeof value !== 'object' || value === null) throw new ConfigError(`${source}: reportLimits must be an object`);
+      const limits = { ...(target.reportLimits as ReportLimits) };
+      for (const [k, v] of Object.entries(value)) {
+        if (!(LIMIT_KEYS as readonly string[]).includes(k)) {
+          throw new ConfigError(`${source}: unknown key reportLimits.${k} (known: ${LIMIT_KEYS.join(', ')})`);
+        }
+        const n = coerce(`reportLimits.${k}`, 'int', v, source) as number;
+        if (n < 1) throw new ConfigError(`${source}: reportLimits.${k} must be at least 1`);
+        (limits as Record<string, number>)[k] = n;
+      }
+      target.reportLimits = limits;
+      continue;
+    }
+    const kind = KEYS[key as keyof typeof KEYS];
+    if (!kind) throw new ConfigError(`${source}: unknown key "${key}"`);
+    target[key] = coerce(key, kind, value, source);
+  }
+}
+
+export interface ConfigSources {
+  /** Values from command-line flags (highest priority). */
+  flags?: Partial<Record<keyof Config, unknown>>;
+  env?: NodeJS.ProcessEnv;
+  /** Path of a JSON config file (`--config` or JOBCENTER_CONFIG). */
+  file?: string | undefined;
+  /** Values set by the caller (tests, embedding), applied after the file. */
+  overrides?: Partial<Config>;
+}
+
+/** Builds and validates the configuration. Throws ConfigError naming the bad key. */
+export function loadConfig(sources: ConfigSources = {}): Config {
+  const env = sources.env ?? {};
+  const merged: Record<string, unknown> = { ...DEFAULTS, reportLimits: { ...DEFAULTS.reportLimits } };
+  const file = sources.file ?? env.JOBCENTER_CONFIG;
+  if (file) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new ConfigError(`config file ${file} must hold a JSON object`);
+    }
+    apply(merged, parsed as Record<string, unknown>, file);
+  }
+  if (sources.overrides) apply(merged, sources.overrides as Record<string, unknown>, 'overrides');
+  const fromEnv: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(ENV_KEYS)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') fromEnv[key] = value;
+  }
+  apply(merged, fromEnv, 'environment');
+  if (sources.flags) apply(merged, sources.flags, 'flags');
+  const config = merged as unknown as Config;
+  if (config.leaseRenewMs >= config.leaseTtlMs) {
+    throw new ConfigError(`leaseRenewMs (${config.leaseRenewMs}) must be shorter than leaseTtlMs (${config.leaseTtlMs})`);
+  }
+  return config;
+}
+
+/** The callback base URL: the configured one, or this server's own address once bound. */
+export function resolvePublicUrl(config: Config, boundPort: number): string {
+  if (config.publicUrl) return config.publicUrl;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
+}

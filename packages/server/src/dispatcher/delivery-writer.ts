@@ -1,0 +1,62 @@
+/**
+ * Batches delivery updates: every update queued during one turn of the event
+ * loop is written in one transaction, so a tick of 10,000 answers costs a few
+ * transactions, not 10,000.
+ */
+import type { Logger } from 'pino';
+import type { DeliveryUpdate, RunsRepo } from '../store/runs-repo.js';
+
+/** Updates per transaction; larger batches are split so no write blocks the loop for long. */
+const MAX_BATCH = 2_000;
+
+export class DeliveryWriter {
+  private queue: DeliveryUpdate[] = [];
+  private writing: Promise<void> = Promise.resolve();
+  private scheduled = false;
+
+  constructor(
+    private readonly runs: RunsRepo,
+    private readonly log: Logger,
+  ) {}
+
+  push(update: DeliveryUpdate): void {
+    this.queue.push(update);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        void this.flush();
+      });
+    }
+  }
+
+  /** Resolves once everything queued so far is written. */
+  flush(): Promise<void> {
+    if (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      this.writing = this.writing.then(() => this.write(batch));
+    }
+    return this.writing;
+  }
+
+  private async write(batch: DeliveryUpdate[]): Promise<void> {
+    for (let i = 0; i < batch.length; i += MAX_BATCH) {
+      const part = batch.slice(i, i + MAX_BATCH);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.runs.recordDeliveries(part);
+          break;
+        } catch (err) {
+          if (attempt >= 5) {
+            // The runs stay pending with next_attempt_at set: the monitor ends them at their deadline.
+            this.log.error({ err, updates: part.length }, 'recording deliveries failed; giving up on this batch');
+            break;
+          }
+          this.log.warn({ err, attempt }, 'recording deliveries failed; retrying');
+          await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * The composition root: wires store, scheduler, dispatcher, monitor and API
+ * by hand. `createJobCenter` builds; `start` listens and begins firing;
+ * `stop` stops firing, lets in-flight deliveries finish, then closes.
+ */
+import { readFileSync } from 'node:fs';
+import { pino, type Logger } from 'pino';
+import { type App, buildApp } from './api/app.js';
+import { type Clock, systemClock } from './clock.js';
+import { type Config, resolvePublicUrl } from './config.js';
+import { Dispatcher } from './dispatcher/dispatcher.js';
+import { HttpClient } from './dispatcher/http-client.js';
+import { GroupCache } from './manage/group-cache.js';
+import { GroupManager } from './manage/groups.js';
+import { JobManager } from './manage/jobs.js';
+import { createMetrics } from './metrics.js';
+import { TimeLimits } from './monitor/time-limits.js';
+import { Leadership } from './scheduler/leadership.js';
+import { Scheduler } from './scheduler/scheduler.js';
+import { openStore, type Store } from './store/store.js';
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+export interface JobCenter {
+  readonly config: Config;
+  readonly app: App;
+  readonly store: Store;
+  readonly log: Logger;
+  /** The base URL this server listens on, once started. */
+  readonly url: string;
+  /** Listens and starts campaigning for the scheduler lease. Idempotent. */
+  start(): Promise<string>;
+  /** Stops firing, waits for in-flight work, closes everything. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface CreateOptions {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export async function createJobCenter(config: Config, options: CreateOptions = {}): Promise<JobCenter> {
+  const clock = options.clock ?? systemClock;
+  const log = options.logger ?? pino({ level: config.logLevel, base: { service: 'jobcenter' } });
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    reportLimits: config.reportLimits,
+  });
+  const metrics = createMetrics();
+  const serverKey = await store.settings.serverKey();
+  if (config.bootstrapToken && (await store.settings.bootstrapToken(config.bootstrapToken, clock.now()))) {
+    log.info('created the bootstrap admin API token');
+  }
+  let authRequired = await store.settings.hasTokens();
+  const groupCache = new GroupCache(store);
+  await groupCache.load();
+
+  let publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+  let listenUrl = '';
+  const http = new HttpClient({ connectionsPerOrigin: config.connectionsPerMember, maxResponseBytes: config.maxResponseBytes });
+
+  // The scheduler and leadership refer to each other; the closures resolve at run time.
+  let scheduler: Scheduler;
+  const leadership = new Leadership({
+    store,
+    log,
+    ttlMs: config.leaseTtlMs,
+    renewMs: config.leaseRenewMs,
+    nodeName: config.nodeName,
+    now: () => clock.now(),
+    onElected: async (firedThrough) => {
+      metrics.leader.set(1);
+      await scheduler.activate(firedThrough);
+      metrics.scheduledJobs.set(scheduler.jobCount);
+    },
+    onDeposed: async () => {
+      metrics.leader.set(0);
+      await scheduler.deactivate();
+    },
+    firedThrough: () => scheduler.checkpoint(),
+  });
+  const dispatcher = new Dispatcher({
+    store,
+    clock,
+    log,
+    http,
+    metrics,
+    serverKey,
+    policy: { backoffMs: config.deliveryBackoffMs, backoffMaxMs: config.deliveryBackoffMaxMs },
+    publicUrl: () => publicUrl,
+    groups: (name) => groupCache.get(name),
+    nextFireAfter: (job, at) => scheduler.nextFireAfter(job, at),
+  });
+  scheduler = new Scheduler({
+    store,
+    clock,
+    log,
+    leadership,
+    defaultDeadlineSec: config.defaultDeadlineSec,
+    misfireThresholdMs: config.misfireThresholdMs,
+    maxMissedPerJob: config.maxMissedPerJob,
+    onFired: (fires) => {
+      metrics.fires.inc({ trigger: 'schedule' }, fires.length);
+      dispatcher.send(fires);
+    },
+  });
+  const timeLimits = new TimeLimits({ store, clock, log, metrics, intervalMs: config.monitorIntervalMs });
+  const jobs = new JobManager(
+    store,
+    clock,
+    {
+      connectTimeoutMs: config.connectTimeoutMs,
+      responseTimeoutMs: config.responseTimeoutMs,
+      defaultDeadlineSec: config.defaultDeadlineSec,
+    },
+    {
+      jobChanged: (jobId, job) => {
+        scheduler.jobChanged(jobId, job);
+        metrics.scheduledJobs.set(scheduler.jobCount);
+      },
+      runCreated: (run, job) => {
+        metrics.fires.inc({ trigger: run.trigger });
+        dispatcher.send([{ run, job }]);
+      },
+    },
+  );
+  const groups = new GroupManager(store, clock, groupCache);
+
+  const app = await buildApp(
+    {
+      store,
+      clock,
+      jobs,
+      groups,
+      metrics,
+      serverKey,
+      version: VERSION,
+      publicMetrics: true,
+      nextFireAt: (job) => (job.enabled ? (scheduler.nextFireOf(job.id) ?? scheduler.nextFireAfter(job, clock.now())) : null),
+      flushDeliveries: () => dispatcher.flush(),
+      authRequired: () => authRequired,
+    },
+    log,
+  );
+
+  let starting: Promise<string> | null = null;
+  let stopping: Promise<void> | null = null;
+
+  async function start(): Promise<string> {
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    publicUrl = resolvePublicUrl(config, port);
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    listenUrl = `http://${host}:${port}`;
+    authRequired = await store.settings.hasTokens();
+    // Deliveries a previous process left pending go out before new fires.
+    await dispatcher.resumePending();
+    timeLimits.start();
+    await leadership.start();
+    log.info({ url: listenUrl, publicUrl, database: store.location }, 'JobCenter started');
+    return listenUrl;
+  }
+
+  async function stop(): Promise<void> {
+    // Order matters: stop firing first, then let deliveries finish and be written, then close.
+    await leadership.stop();
+    await dispatcher.stop(config.shutdownGraceMs);
+    await timeLimits.stop();
+    await app.close();
+    await http.close();
+    await store.close();
+    log.info('JobCenter stopped');
+  }
+
+  return {
+    config,
+    app,
+    store,
+    log,
+    get url() {
+      return listenUrl;
+    },
+    start: () => {
+      starting ??= start();
+      return starting;
+    },
+    stop: () => {
+      stopping ??= stop();
+      return stopping;
+    },
+  };
+}
