@@ -128,7 +128,8 @@ export const ENV_KEYS: Record<string, keyof Config> = {
 function coerce(key: string, kind: Kind, value: unknown, source: string): unknown {
   const where = `${source}: ${key}`;
   if (kind === 'string') {
-    if (typeof value !== 'string' || value === '') throw new ConfigError(`${where} must be a non-empty string`);
+    if (typeof value !== 'string' || value === '')
+      throw new ConfigError(`${where} must be a non-empty string`);
     return value;
   }
   if (kind === 'level') {
@@ -150,7 +151,8 @@ function coerce(key: string, kind: Kind, value: unknown, source: string): unknow
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
     throw new ConfigError(`${where} must be a non-negative integer, got ${JSON.stringify(value)}`);
   }
-  if (kind === 'port' && (n < 0 || n > 65_535)) throw new ConfigError(`${where} must be a port (0-65535), got ${n}`);
+  if (kind === 'port' && (n < 0 || n > 65_535))
+    throw new ConfigError(`${where} must be a port (0-65535), got ${n}`);
   if (kind === 'ms' && n === 0) throw new ConfigError(`${where} must be at least 1 ms`);
   return n;
 }
@@ -159,7 +161,8 @@ function apply(target: Record<string, unknown>, values: Record<string, unknown>,
   for (const [key, value] of Object.entries(values)) {
     if (value === undefined) continue;
     if (key === 'reportLimits') {
-      if (typeof value !== 'object' || value === null) throw new ConfigError(`${source}: reportLimits must be an object`);
+      if (typeof value !== 'object' || value === null)
+        throw new ConfigError(`${source}: reportLimits must be an object`);
       const limits = { ...(target.reportLimits as ReportLimits) };
       for (const [k, v] of Object.entries(value)) {
         if (!(LIMIT_KEYS as readonly string[]).includes(k)) {
@@ -215,7 +218,9 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   if (sources.flags) apply(merged, sources.flags, 'flags');
   const config = merged as unknown as Config;
   if (config.leaseRenewMs >= config.leaseTtlMs) {
-    throw new ConfigError(`leaseRenewMs (${config.leaseRenewMs}) must be shorter than leaseTtlMs (${config.leaseTtlMs})`);
+    throw new ConfigError(
+      `leaseRenewMs (${config.leaseRenewMs}) must be shorter than leaseTtlMs (${config.leaseTtlMs})`,
+    );
   }
   return config;
 }

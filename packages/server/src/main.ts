@@ -4,7 +4,7 @@
  * `stop` stops firing, lets in-flight deliveries finish, then closes.
  */
 import { readFileSync } from 'node:fs';
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 import { type App, buildApp } from './api/app.js';
 import { type Clock, systemClock } from './clock.js';
 import { type Config, resolvePublicUrl } from './config.js';
@@ -60,7 +60,10 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
 
   let publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
   let listenUrl = '';
-  const http = new HttpClient({ connectionsPerOrigin: config.connectionsPerMember, maxResponseBytes: config.maxResponseBytes });
+  const http = new HttpClient({
+    connectionsPerOrigin: config.connectionsPerMember,
+    maxResponseBytes: config.maxResponseBytes,
+  });
 
   // The scheduler and leadership refer to each other; the closures resolve at run time.
   let scheduler: Scheduler;
@@ -139,7 +142,8 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
       serverKey,
       version: VERSION,
       publicMetrics: true,
-      nextFireAt: (job) => (job.enabled ? (scheduler.nextFireOf(job.id) ?? scheduler.nextFireAfter(job, clock.now())) : null),
+      nextFireAt: (job) =>
+        job.enabled ? (scheduler.nextFireOf(job.id) ?? scheduler.nextFireAfter(job, clock.now())) : null,
       flushDeliveries: () => dispatcher.flush(),
       authRequired: () => authRequired,
     },

@@ -17,12 +17,22 @@ describe('API input validation (sqlite)', () => {
 
   beforeAll(async () => {
     tc = await startCenter('sqlite');
-    const g = await tc.api('POST', '/api/v1/worker-groups', { name: 'billing-workers', members: [{ url: 'http://127.0.0.1:9' }] });
+    const g = await tc.api('POST', '/api/v1/worker-groups', {
+      name: 'billing-workers',
+      members: [{ url: 'http://127.0.0.1:9' }],
+    });
     expect(g.status).toBe(201);
   });
   afterAll(() => tc?.close());
 
-  async function expectError(method: string, path: string, body: unknown, status: number, code: string, field?: string) {
+  async function expectError(
+    method: string,
+    path: string,
+    body: unknown,
+    status: number,
+    code: string,
+    field?: string,
+  ) {
     const res = await tc.api<Err>(method, path, body);
     expect(res.status, JSON.stringify(res.body)).toBe(status);
     expect(res.body.error.code).toBe(code);
@@ -36,31 +46,86 @@ describe('API input validation (sqlite)', () => {
     ['upper-case name', { ...valid, name: 'Billing' }, 'validation_error', 'name'],
     ['name too long', { ...valid, name: 'a'.repeat(129) }, 'validation_error', 'name'],
     ['missing schedule', { ...valid, schedule: undefined }, 'validation_error', 'schedule'],
-    ['7 cron fields', { ...valid, schedule: { cron: '0 0 0 * * * 2027' } }, 'validation_error', 'schedule.cron'],
+    [
+      '7 cron fields',
+      { ...valid, schedule: { cron: '0 0 0 * * * 2027' } },
+      'validation_error',
+      'schedule.cron',
+    ],
     ['4 cron fields', { ...valid, schedule: { cron: '0 0 * *' } }, 'validation_error', 'schedule.cron'],
     ['minute 61', { ...valid, schedule: { cron: '61 * * * *' } }, 'validation_error', 'schedule.cron'],
-    ['unknown zone', { ...valid, schedule: { cron: '* * * * *', timezone: 'Mars/Base' } }, 'validation_error', 'schedule.timezone'],
+    [
+      'unknown zone',
+      { ...valid, schedule: { cron: '* * * * *', timezone: 'Mars/Base' } },
+      'validation_error',
+      'schedule.timezone',
+    ],
     ['never fires', { ...valid, schedule: { cron: '0 0 30 2 *' } }, 'validation_error', 'schedule.cron'],
     ['no target', { ...valid, target: undefined }, 'validation_error', 'target'],
-    ['group and url', { ...valid, target: { group: 'billing-workers', path: '/x', url: 'http://h/x' } }, 'validation_error', 'target'],
-    ['group without path', { ...valid, target: { group: 'billing-workers' } }, 'validation_error', 'target.path'],
-    ['unknown group', { ...valid, target: { group: 'nope', path: '/x' } }, 'validation_error', 'target.group'],
+    [
+      'group and url',
+      { ...valid, target: { group: 'billing-workers', path: '/x', url: 'http://h/x' } },
+      'validation_error',
+      'target',
+    ],
+    [
+      'group without path',
+      { ...valid, target: { group: 'billing-workers' } },
+      'validation_error',
+      'target.path',
+    ],
+    [
+      'unknown group',
+      { ...valid, target: { group: 'nope', path: '/x' } },
+      'validation_error',
+      'target.group',
+    ],
     ['relative url', { ...valid, target: { url: 'ftp://x' } }, 'validation_error', 'target.url'],
-    ['bad method', { ...valid, target: { ...valid.target, method: 'PUT' } }, 'validation_error', 'target.method'],
-    ['reserved header', { ...valid, target: { ...valid.target, headers: { 'X-JobCenter-Run': 'x' } } }, 'validation_error', 'target.headers.X-JobCenter-Run'],
-    ['negative connect timeout', { ...valid, target: { ...valid.target, connectTimeoutMs: -1 } }, 'validation_error', 'target.connectTimeoutMs'],
+    [
+      'bad method',
+      { ...valid, target: { ...valid.target, method: 'PUT' } },
+      'validation_error',
+      'target.method',
+    ],
+    [
+      'reserved header',
+      { ...valid, target: { ...valid.target, headers: { 'X-JobCenter-Run': 'x' } } },
+      'validation_error',
+      'target.headers.X-JobCenter-Run',
+    ],
+    [
+      'negative connect timeout',
+      { ...valid, target: { ...valid.target, connectTimeoutMs: -1 } },
+      'validation_error',
+      'target.connectTimeoutMs',
+    ],
     ['unknown routing', { ...valid, routing: 'fastest' }, 'validation_error', 'routing'],
     ['round_robin not yet', { ...valid, routing: 'round_robin' }, 'not_supported_yet', 'routing'],
     ['least_busy not yet', { ...valid, routing: 'least_busy' }, 'not_supported_yet', 'routing'],
     ['broadcast not yet', { ...valid, routing: 'broadcast' }, 'not_supported_yet', 'routing'],
-    ['idle delivery not yet', { ...valid, delivery: 'until_delivered_if_idle' }, 'not_supported_yet', 'delivery'],
-    ['deadline below timeout', { ...valid, timeoutSec: 600, deadlineSec: 60 }, 'validation_error', 'deadlineSec'],
+    [
+      'idle delivery not yet',
+      { ...valid, delivery: 'until_delivered_if_idle' },
+      'not_supported_yet',
+      'delivery',
+    ],
+    [
+      'deadline below timeout',
+      { ...valid, timeoutSec: 600, deadlineSec: 60 },
+      'validation_error',
+      'deadlineSec',
+    ],
     ['four decimals', { ...valid, timeoutSec: 1.0005 }, 'validation_error', 'timeoutSec'],
     ['zero timeout', { ...valid, timeoutSec: 0 }, 'validation_error', 'timeoutSec'],
     ['timeout as string', { ...valid, timeoutSec: 'soon' }, 'validation_error', 'timeoutSec'],
     ['negative retry', { ...valid, retry: { count: -1 } }, 'validation_error', 'retry.count'],
     ['bad misfire', { ...valid, misfire: 'always' }, 'validation_error', 'misfire'],
-    ['bad recipient', { ...valid, alerts: { recipients: ['bob'] } }, 'validation_error', 'alerts.recipients.0'],
+    [
+      'bad recipient',
+      { ...valid, alerts: { recipients: ['bob'] } },
+      'validation_error',
+      'alerts.recipients.0',
+    ],
     ['bad alert event', { ...valid, alerts: { on: ['exploded'] } }, 'validation_error', 'alerts.on.0'],
     ['unknown field', { ...valid, shedule: {} }, 'validation_error', 'shedule'],
     ['params not an object', { ...valid, params: [1, 2] }, 'validation_error', 'params'],
@@ -73,22 +138,48 @@ describe('API input validation (sqlite)', () => {
   });
 
   it('explains the problem in the message', async () => {
-    const err = await expectError('POST', '/api/v1/jobs', { ...valid, schedule: { cron: '1 2 3' } }, 400, 'validation_error', 'schedule.cron');
+    const err = await expectError(
+      'POST',
+      '/api/v1/jobs',
+      { ...valid, schedule: { cron: '1 2 3' } },
+      400,
+      'validation_error',
+      'schedule.cron',
+    );
     expect(err.message).toMatch(/^schedule\.cron: expected 5 or 6 fields, got 3/);
   });
 
   it('refuses malformed JSON and non-JSON bodies', async () => {
-    const bad = await fetch(`${tc.url}/api/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":' });
+    const bad = await fetch(`${tc.url}/api/v1/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":',
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as Err).error.code).toBe('validation_error');
-    const text = await fetch(`${tc.url}/api/v1/jobs`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    const text = await fetch(`${tc.url}/api/v1/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'hello',
+    });
     expect(text.status).toBe(415);
   });
 
   it('answers 409 for a duplicate name and keeps the first job unchanged', async () => {
-    const first = await tc.api<{ id: string }>('POST', '/api/v1/jobs', { ...valid, name: 'dup', description: 'first' });
+    const first = await tc.api<{ id: string }>('POST', '/api/v1/jobs', {
+      ...valid,
+      name: 'dup',
+      description: 'first',
+    });
     expect(first.status).toBe(201);
-    await expectError('POST', '/api/v1/jobs', { ...valid, name: 'dup', description: 'second' }, 409, 'duplicate_name', 'name');
+    await expectError(
+      'POST',
+      '/api/v1/jobs',
+      { ...valid, name: 'dup', description: 'second' },
+      409,
+      'duplicate_name',
+      'name',
+    );
     const read = await tc.api<{ description: string; id: string }>('GET', '/api/v1/jobs/dup');
     expect(read.body).toMatchObject({ id: first.body.id, description: 'first' });
   });
@@ -96,7 +187,14 @@ describe('API input validation (sqlite)', () => {
   it('PUT validates like POST and leaves the job as it was on error; renaming onto another name is 409', async () => {
     await tc.api('POST', '/api/v1/jobs', { ...valid, name: 'put-a', description: 'a' });
     await tc.api('POST', '/api/v1/jobs', { ...valid, name: 'put-b' });
-    await expectError('PUT', '/api/v1/jobs/put-a', { ...valid, name: 'put-a', schedule: { cron: 'nope' } }, 400, 'validation_error', 'schedule.cron');
+    await expectError(
+      'PUT',
+      '/api/v1/jobs/put-a',
+      { ...valid, name: 'put-a', schedule: { cron: 'nope' } },
+      400,
+      'validation_error',
+      'schedule.cron',
+    );
     await expectError('PUT', '/api/v1/jobs/put-a', { ...valid, name: 'put-b' }, 409, 'duplicate_name');
     await expectError('PUT', '/api/v1/jobs/missing', valid, 404, 'job_not_found');
     const read = await tc.api<{ description: string; name: string }>('GET', '/api/v1/jobs/put-a');
@@ -128,12 +226,33 @@ describe('API input validation (sqlite)', () => {
     await expectError('GET', '/api/v1/jobs?limit=0', undefined, 400, 'validation_error', 'limit');
     await expectError('GET', '/api/v1/jobs?status=sleeping', undefined, 400, 'validation_error', 'status');
     await expectError('GET', '/api/v1/jobs?cursor=garbage', undefined, 400, 'invalid_cursor', 'cursor');
-    await expectError('GET', '/api/v1/jobs/dup/runs?from=yesterday', undefined, 400, 'validation_error', 'from');
-    await expectError('GET', '/api/v1/jobs/dup/trend?from=2027-01-02T00:00:00Z&to=2027-01-01T00:00:00Z', undefined, 400, 'validation_error', 'from');
+    await expectError(
+      'GET',
+      '/api/v1/jobs/dup/runs?from=yesterday',
+      undefined,
+      400,
+      'validation_error',
+      'from',
+    );
+    await expectError(
+      'GET',
+      '/api/v1/jobs/dup/trend?from=2027-01-02T00:00:00Z&to=2027-01-01T00:00:00Z',
+      undefined,
+      400,
+      'validation_error',
+      'from',
+    );
   });
 
   it('validates worker groups: bad URL, duplicate member, duplicate name, rename, delete in use', async () => {
-    await expectError('POST', '/api/v1/worker-groups', { name: 'g1', members: [{ url: 'not a url' }] }, 400, 'validation_error', 'members.0.url');
+    await expectError(
+      'POST',
+      '/api/v1/worker-groups',
+      { name: 'g1', members: [{ url: 'not a url' }] },
+      400,
+      'validation_error',
+      'members.0.url',
+    );
     await expectError(
       'POST',
       '/api/v1/worker-groups',
@@ -143,8 +262,22 @@ describe('API input validation (sqlite)', () => {
       'members.1.url',
     );
     expect((await tc.api('GET', '/api/v1/worker-groups/g1')).status, 'nothing written').toBe(404);
-    await expectError('POST', '/api/v1/worker-groups', { name: 'billing-workers' }, 409, 'duplicate_name', 'name');
-    await expectError('PUT', '/api/v1/worker-groups/billing-workers', { name: 'renamed' }, 400, 'validation_error', 'name');
+    await expectError(
+      'POST',
+      '/api/v1/worker-groups',
+      { name: 'billing-workers' },
+      409,
+      'duplicate_name',
+      'name',
+    );
+    await expectError(
+      'PUT',
+      '/api/v1/worker-groups/billing-workers',
+      { name: 'renamed' },
+      400,
+      'validation_error',
+      'name',
+    );
     await expectError('DELETE', '/api/v1/worker-groups/billing-workers', undefined, 409, 'group_in_use');
   });
 
@@ -152,8 +285,22 @@ describe('API input validation (sqlite)', () => {
     await expectError('POST', '/api/v1/jobs/dup/trigger', { params: 'x' }, 400, 'validation_error', 'params');
     await expectError('POST', '/api/v1/jobs/dup/trigger', { extra: 1 }, 400, 'validation_error', 'extra');
     await expectError('POST', '/api/v1/cron/preview', { cron: '* * *' }, 400, 'validation_error', 'cron');
-    await expectError('POST', '/api/v1/cron/preview', { cron: '* * * * *', count: 101 }, 400, 'validation_error', 'count');
-    await expectError('POST', '/api/v1/cron/preview', { cron: '* * * * *', timezone: 'Nowhere/City' }, 400, 'validation_error', 'timezone');
+    await expectError(
+      'POST',
+      '/api/v1/cron/preview',
+      { cron: '* * * * *', count: 101 },
+      400,
+      'validation_error',
+      'count',
+    );
+    await expectError(
+      'POST',
+      '/api/v1/cron/preview',
+      { cron: '* * * * *', timezone: 'Nowhere/City' },
+      400,
+      'validation_error',
+      'timezone',
+    );
   });
 
   it('previews fires in the job zone with local offsets', async () => {
@@ -183,7 +330,10 @@ describe('API input validation (sqlite)', () => {
     expect(byTeam.body.items.map((j) => j.name)).toEqual(['page.a', 'page.b']);
     const byTag = await tc.api<{ items: { name: string }[] }>('GET', '/api/v1/jobs?tag=x&q=page');
     expect(byTag.body.items.map((j) => j.name)).toEqual(['page.a', 'page.c']);
-    const p1 = await tc.api<{ items: { name: string }[]; nextCursor: string }>('GET', '/api/v1/jobs?q=page&limit=2');
+    const p1 = await tc.api<{ items: { name: string }[]; nextCursor: string }>(
+      'GET',
+      '/api/v1/jobs?q=page&limit=2',
+    );
     expect(p1.body.items.map((j) => j.name)).toEqual(['page.a', 'page.b']);
     const p2 = await tc.api<{ items: { name: string }[]; nextCursor: string | null }>(
       'GET',
@@ -196,10 +346,19 @@ describe('API input validation (sqlite)', () => {
   });
 
   it('serves the OpenAPI document and the reference page', async () => {
-    const doc = await tc.api<{ openapi: string; paths: Record<string, unknown> }>('GET', '/api/v1/openapi.json');
+    const doc = await tc.api<{ openapi: string; paths: Record<string, unknown> }>(
+      'GET',
+      '/api/v1/openapi.json',
+    );
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/v1/jobs', '/api/v1/jobs/{job}/trigger', '/api/v1/callbacks/{runId}/result']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/jobs',
+        '/api/v1/jobs/{job}/trigger',
+        '/api/v1/callbacks/{runId}/result',
+      ]),
+    );
     const page = await fetch(`${tc.url}/api/docs/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/swagger/i);

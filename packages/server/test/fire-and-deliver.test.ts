@@ -3,8 +3,8 @@
  * processes on loopback, real database.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialects } from './helpers/databases.js';
 import { startCenter, type TestCenter } from './helpers/center.js';
+import { dialects } from './helpers/databases.js';
 import { received, type Started, startWorker, stopAll } from './helpers/processes.js';
 import { validSignature } from './helpers/signature.js';
 import { waitFor } from './helpers/wait.js';
@@ -45,12 +45,21 @@ describe.each(DIALECTS)('engine on %s', (dialect) => {
     });
     expect(group.status).toBe(201);
     expect(group.body.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const solo = await tc.api<{ secret: string }>('POST', '/api/v1/worker-groups', { name: 'solo', members: [{ url: w1.url }] });
+    const solo = await tc.api<{ secret: string }>('POST', '/api/v1/worker-groups', {
+      name: 'solo',
+      members: [{ url: w1.url }],
+    });
     secret = solo.body.secret;
     const read = await tc.api<Record<string, unknown>>('GET', '/api/v1/worker-groups/solo');
     expect(read.body.secret, 'the secret is never read back').toBeUndefined();
-    await tc.api('POST', '/api/v1/worker-groups', { name: 'down', members: [{ url: 'http://127.0.0.1:9' }, { url: w2.url }] });
-    await tc.api('POST', '/api/v1/worker-groups', { name: 'all-down', members: [{ url: 'http://127.0.0.1:9' }] });
+    await tc.api('POST', '/api/v1/worker-groups', {
+      name: 'down',
+      members: [{ url: 'http://127.0.0.1:9' }, { url: w2.url }],
+    });
+    await tc.api('POST', '/api/v1/worker-groups', {
+      name: 'all-down',
+      members: [{ url: 'http://127.0.0.1:9' }],
+    });
   });
 
   afterAll(async () => {
@@ -101,7 +110,8 @@ describe.each(DIALECTS)('engine on %s', (dialect) => {
     const times = all.map((r) => Date.parse(r.body?.scheduledAt as string));
     expect(new Set(times).size, 'no fire twice').toBe(times.length);
     const sorted = [...times].sort((a, b) => a - b);
-    for (let i = 1; i < sorted.length; i++) expect((sorted[i] as number) - (sorted[i - 1] as number)).toBe(1000);
+    for (let i = 1; i < sorted.length; i++)
+      expect((sorted[i] as number) - (sorted[i - 1] as number)).toBe(1000);
     for (const t of sorted) expect(t % 1000).toBe(0);
 
     const first = requests[0]!;
@@ -114,7 +124,19 @@ describe.each(DIALECTS)('engine on %s', (dialect) => {
     expect(validSignature('another-secret', first.headers['x-jobcenter-signature'], first.raw)).toBe(false);
     const body = first.body as Record<string, unknown>;
     expect(Object.keys(body).sort()).toEqual(
-      ['attempt', 'callback', 'firedAt', 'job', 'jobId', 'params', 'runId', 'scheduledAt', 'shard', 'timeoutSec', 'trigger'].sort(),
+      [
+        'attempt',
+        'callback',
+        'firedAt',
+        'job',
+        'jobId',
+        'params',
+        'runId',
+        'scheduledAt',
+        'shard',
+        'timeoutSec',
+        'trigger',
+      ].sort(),
     );
     expect(body).toMatchObject({
       jobId: job.id,
@@ -125,13 +147,23 @@ describe.each(DIALECTS)('engine on %s', (dialect) => {
       shard: { index: 0, total: 1 },
       timeoutSec: 30,
     });
-    expect(body.callback).toEqual({ url: `${tc.url}/api/v1/callbacks/${body.runId}`, token: expect.any(String) });
+    expect(body.callback).toEqual({
+      url: `${tc.url}/api/v1/callbacks/${body.runId}`,
+      token: expect.any(String),
+    });
     expect(Date.parse(body.firedAt as string)).toBeGreaterThanOrEqual(Date.parse(body.scheduledAt as string));
 
     const run = await runWhen(body.runId as string, ended);
-    expect(run).toMatchObject({ status: 'succeeded', notifyStatus: 'delivered', trigger: 'schedule', member: w1.url });
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      notifyStatus: 'delivered',
+      trigger: 'schedule',
+      member: w1.url,
+    });
     expect(run.output).toEqual({ echo: { a: 1 }, worker: 'w1' });
-    expect(run.attempts).toEqual([expect.objectContaining({ n: 1, member: w1.url, httpStatus: 200, error: null })]);
+    expect(run.attempts).toEqual([
+      expect.objectContaining({ n: 1, member: w1.url, httpStatus: 200, error: null }),
+    ]);
 
     const history = await tc.api<{ items: RunBody[] }>('GET', `/api/v1/jobs/${job.id}/runs`);
     expect(history.body.items.length).toBe(all.length);
@@ -141,8 +173,16 @@ describe.each(DIALECTS)('engine on %s', (dialect) => {
     const failing = await createJob({ name: jobName(), target: { group: 'solo', path: '/sync-fail' } });
     const plain = await createJob({ name: jobName(), target: { group: 'solo', path: '/sync-plain' } });
     const [a, b] = [await runNow(failing.id), await runNow(plain.name)];
-    expect(await runWhen(a.id, ended)).toMatchObject({ status: 'failed', notifyStatus: 'delivered', message: 'boom' });
-    expect(await runWhen(b.id, ended)).toMatchObject({ status: 'succeeded', notifyStatus: 'delivered', output: null });
+    expect(await runWhen(a.id, ended)).toMatchObject({
+      status: 'failed',
+      notifyStatus: 'delivered',
+      message: 'boom',
+    });
+    expect(await runWhen(b.id, ended)).toMatchObject({
+      status: 'succeeded',
+      notifyStatus: 'delivered',
+      output: null,
+    });
   });
 
   it('runs an async job: 202, progress with log lines, then the result by callback', async () => {
@@ -150,11 +190,17 @@ describe.each(DIALECTS)('engine on %s', (dialect) => {
     const run = await runNow(job.id, { delayMs: 20 });
     const done = await runWhen(run.id, ended);
     expect(done).toMatchObject({ status: 'succeeded', notifyStatus: 'delivered', message: 'async by w1' });
-    expect(done.events).toEqual([expect.objectContaining({ progress: 50, message: 'halfway', log: ['line 1', 'line 2'] })]);
+    expect(done.events).toEqual([
+      expect.objectContaining({ progress: 50, message: 'halfway', log: ['line 1', 'line 2'] }),
+    ]);
   });
 
   it('merges run-now params over the job params', async () => {
-    const job = await createJob({ name: jobName(), target: { group: 'solo', path: '/sync-ok' }, params: { a: 1, b: 2 } });
+    const job = await createJob({
+      name: jobName(),
+      target: { group: 'solo', path: '/sync-ok' },
+      params: { a: 1, b: 2 },
+    });
     const run = await runNow(job.id, { b: 3, c: 4 });
     expect(run.trigger).toBe('manual');
     expect(run.params).toEqual({ a: 1, b: 3, c: 4 });
@@ -173,16 +219,24 @@ describe.each(DIALECTS)('engine on %s', (dialect) => {
     const post = (kind: string, body: unknown, token: string | null = cb.token) =>
       fetch(`${cb.url}/${kind}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
         body: JSON.stringify(body),
       });
     const result = { status: 'succeeded', message: 'fine', output: { rows: 3 } };
     expect((await post('result', result, null)).status).toBe(401);
     expect((await post('result', result, 'wrong-token')).status).toBe(401);
     const other = await runNow(job.id, { result: 'none' });
-    const otherRequest = await waitFor(async () => (await received(w1)).find((r) => r.body?.runId === other.id), 'trigger');
-    const otherToken = (otherRequest.body?.callback as { token: string }).token;
-    expect((await post('result', result, otherToken)).status, 'a token is valid for its own run only').toBe(401);
+    const otherRequest = await waitFor(
+      async () => (await received(w1)).find((r) => r.body?.runId === other.id),
+      'trigger',
+    );
+    const otherToken = (otherRequest.body?.callback as { token: string } | undefined)?.token ?? '';
+    expect((await post('result', result, otherToken)).status, 'a token is valid for its own run only').toBe(
+      401,
+    );
     expect((await post('result', { status: 'maybe' })).status).toBe(400);
     const unknown = await fetch(`${tc.url}/api/v1/callbacks/01JAAAAAAAAAAAAAAAAAAAAAAA/result`, {
       method: 'POST',
@@ -202,13 +256,23 @@ describe.each(DIALECTS)('engine on %s', (dialect) => {
   });
 
   it('routing first fails over to the second member; once makes exactly one attempt', async () => {
-    const failover = await createJob({ name: jobName(), routing: 'first', delivery: 'until_delivered', target: { group: 'down', path: '/sync-ok' } });
+    const failover = await createJob({
+      name: jobName(),
+      routing: 'first',
+      delivery: 'until_delivered',
+      target: { group: 'down', path: '/sync-ok' },
+    });
     const run = await runWhen((await runNow(failover.id)).id, ended);
     expect(run).toMatchObject({ status: 'succeeded', notifyStatus: 'delivered', member: w2.url });
     expect(run.attempts.map((a) => a.member)).toEqual(['http://127.0.0.1:9', w2.url]);
     expect(run.attempts[0]?.error).toMatch(/ECONNREFUSED/);
 
-    const once = await createJob({ name: jobName(), routing: 'first', delivery: 'once', target: { group: 'down', path: '/sync-ok' } });
+    const once = await createJob({
+      name: jobName(),
+      routing: 'first',
+      delivery: 'once',
+      target: { group: 'down', path: '/sync-ok' },
+    });
     const onceRun = await runWhen((await runNow(once.id)).id, ended);
     expect(onceRun).toMatchObject({ status: 'failed', notifyStatus: 'failed' });
     expect(onceRun.message).toMatch(/not delivered/);
@@ -227,23 +291,41 @@ describe.each(DIALECTS)('engine on %s', (dialect) => {
     expect(run.attempts.length, 'several rounds before giving up').toBeGreaterThan(1);
     expect(run.attempts.map((a) => a.n)).toEqual(run.attempts.map((_, i) => i + 1));
 
-    const job409 = await createJob({ name: jobName(), delivery: 'until_delivered', routing: 'first', target: { group: 'solo', path: '/busy' }, deadlineSec: 1 });
+    const job409 = await createJob({
+      name: jobName(),
+      delivery: 'until_delivered',
+      routing: 'first',
+      target: { group: 'solo', path: '/busy' },
+      deadlineSec: 1,
+    });
     const busyRun = await runWhen((await runNow(job409.id)).id, ended);
     expect(busyRun.notifyStatus).toBe('failed');
     expect(busyRun.attempts[0]).toMatchObject({ httpStatus: 409, error: 'member busy (409)' });
   });
 
   it('pauses and resumes: a paused job does not fire, and shows no next fire', async () => {
-    const job = await createJob({ name: jobName(), schedule: { cron: '* * * * * *' }, target: { group: 'solo', path: '/sync-ok' } });
-    const paused = await tc.api<{ enabled: boolean; nextFireAt: string | null }>('POST', `/api/v1/jobs/${job.id}/pause`);
+    const job = await createJob({
+      name: jobName(),
+      schedule: { cron: '* * * * * *' },
+      target: { group: 'solo', path: '/sync-ok' },
+    });
+    const paused = await tc.api<{ enabled: boolean; nextFireAt: string | null }>(
+      'POST',
+      `/api/v1/jobs/${job.id}/pause`,
+    );
     expect(paused.body).toMatchObject({ enabled: false, nextFireAt: null });
     const again = await tc.api<{ enabled: boolean }>('POST', `/api/v1/jobs/${job.id}/pause`);
     expect(again.status, 'pause is idempotent').toBe(200);
-    const countAfterPause = (await tc.api<{ items: unknown[] }>('GET', `/api/v1/jobs/${job.id}/runs`)).body.items.length;
+    const countAfterPause = (await tc.api<{ items: unknown[] }>('GET', `/api/v1/jobs/${job.id}/runs`)).body
+      .items.length;
     await new Promise((r) => setTimeout(r, 2_200));
-    const countLater = (await tc.api<{ items: unknown[] }>('GET', `/api/v1/jobs/${job.id}/runs`)).body.items.length;
+    const countLater = (await tc.api<{ items: unknown[] }>('GET', `/api/v1/jobs/${job.id}/runs`)).body.items
+      .length;
     expect(countLater, 'no fire while paused').toBe(countAfterPause);
-    const resumed = await tc.api<{ enabled: boolean; nextFireAt: string | null }>('POST', `/api/v1/jobs/${job.id}/resume`);
+    const resumed = await tc.api<{ enabled: boolean; nextFireAt: string | null }>(
+      'POST',
+      `/api/v1/jobs/${job.id}/resume`,
+    );
     expect(resumed.body.enabled).toBe(true);
     expect(resumed.body.nextFireAt).not.toBeNull();
     await waitFor(async () => {
@@ -254,17 +336,30 @@ describe.each(DIALECTS)('engine on %s', (dialect) => {
   });
 
   it('flags a slow run timedOut (it keeps running), and a run with no result becomes lost at its deadline', async () => {
-    const slow = await createJob({ name: jobName(), timeoutSec: 0.2, target: { group: 'solo', path: '/async' } });
+    const slow = await createJob({
+      name: jobName(),
+      timeoutSec: 0.2,
+      target: { group: 'solo', path: '/async' },
+    });
     const run = await runWhen((await runNow(slow.id, { delayMs: 1_000 })).id, ended);
     expect(run).toMatchObject({ status: 'succeeded', timedOut: true });
 
-    const silent = await createJob({ name: jobName(), timeoutSec: 0.2, deadlineSec: 0.6, target: { group: 'solo', path: '/async' } });
+    const silent = await createJob({
+      name: jobName(),
+      timeoutSec: 0.2,
+      deadlineSec: 0.6,
+      target: { group: 'solo', path: '/async' },
+    });
     const lost = await runWhen((await runNow(silent.id, { result: 'none', delayMs: 0 })).id, ended);
     expect(lost).toMatchObject({ status: 'lost', notifyStatus: 'delivered', timedOut: true });
   });
 
   it('keeps a result that arrives after the run was declared lost as lateResult', async () => {
-    const job = await createJob({ name: jobName(), deadlineSec: 0.3, target: { group: 'solo', path: '/async' } });
+    const job = await createJob({
+      name: jobName(),
+      deadlineSec: 0.3,
+      target: { group: 'solo', path: '/async' },
+    });
     const run = await runNow(job.id, { delayMs: 1_200 });
     await runWhen(run.id, (r) => r.status === 'lost');
     const late = await runWhen(run.id, (r) => r.lateResult !== null);

@@ -2,11 +2,12 @@
  * `jobcenter serve` as a real process: graceful SIGTERM with a run in
  * flight, misfires after a stop, the bootstrap token, and bad flags.
  */
+
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from './helpers/center.js';
 import { guardProcesses } from './helpers/guard.js';
@@ -15,7 +16,14 @@ import { sleep, waitFor } from './helpers/wait.js';
 
 guardProcesses();
 
-type Run = { id: string; status: string; notifyStatus: string; trigger: string; scheduledAt: string; output: unknown };
+type Run = {
+  id: string;
+  status: string;
+  notifyStatus: string;
+  trigger: string;
+  scheduledAt: string;
+  output: unknown;
+};
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -38,13 +46,22 @@ describe('jobcenter serve (process, sqlite)', () => {
     configFile = join(dir, 'config.json');
     writeFileSync(
       configFile,
-      JSON.stringify({ leaseTtlMs: 1500, leaseRenewMs: 200, monitorIntervalMs: 100, shutdownGraceMs: 3000, maxMissedPerJob: 3 }),
+      JSON.stringify({
+        leaseTtlMs: 1500,
+        leaseRenewMs: 200,
+        monitorIntervalMs: 100,
+        shutdownGraceMs: 3000,
+        maxMissedPerJob: 3,
+      }),
     );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   async function serve(dataDir: string, port: number, env: Record<string, string> = {}): Promise<Started> {
-    return startServe(['--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir, '--config', configFile], env);
+    return startServe(
+      ['--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir, '--config', configFile],
+      env,
+    );
   }
 
   it('stops cleanly on SIGTERM with an async run in flight; the late result is taken after restart', async () => {
@@ -54,9 +71,16 @@ describe('jobcenter serve (process, sqlite)', () => {
     let server = await serve(dataDir, port);
     const api = apiClient(server.url);
     await api('POST', '/api/v1/worker-groups', { name: 'g', members: [{ url: worker.url }] });
-    await api('POST', '/api/v1/jobs', { name: 'slow', schedule: { cron: '0 0 1 1 *' }, target: { group: 'g', path: '/async' } });
+    await api('POST', '/api/v1/jobs', {
+      name: 'slow',
+      schedule: { cron: '0 0 1 1 *' },
+      target: { group: 'g', path: '/async' },
+    });
     const run = (await api<Run>('POST', '/api/v1/jobs/slow/trigger', { params: { delayMs: 1500 } })).body;
-    await waitFor(async () => (await api<Run>('GET', `/api/v1/runs/${run.id}`)).body.status === 'running', 'the run to be running');
+    await waitFor(
+      async () => (await api<Run>('GET', `/api/v1/runs/${run.id}`)).body.status === 'running',
+      'the run to be running',
+    );
 
     expect(await server.stop('SIGTERM'), 'exit code after SIGTERM').toBe(0);
     server = await serve(dataDir, port);
@@ -65,7 +89,10 @@ describe('jobcenter serve (process, sqlite)', () => {
       return r.status === 'running' ? undefined : r;
     }, 'the result reported after the restart');
     expect(after).toMatchObject({ status: 'succeeded', notifyStatus: 'delivered', output: { worker: 'w' } });
-    expect((await received(worker)).filter((r) => r.body?.runId === run.id), 'sent once, not again after restart').toHaveLength(1);
+    expect(
+      (await received(worker)).filter((r) => r.body?.runId === run.id),
+      'sent once, not again after restart',
+    ).toHaveLength(1);
     await server.stop();
     await worker.stop();
   });
@@ -81,17 +108,29 @@ describe('jobcenter serve (process, sqlite)', () => {
       ['skipper', 'skip'],
       ['catcher', 'fire_once'],
     ]) {
-      const res = await api('POST', '/api/v1/jobs', { name, misfire, schedule: { cron: '* * * * * *' }, target: { group: 'g', path: '/sync-ok' } });
+      const res = await api('POST', '/api/v1/jobs', {
+        name,
+        misfire,
+        schedule: { cron: '* * * * * *' },
+        target: { group: 'g', path: '/sync-ok' },
+      });
       expect(res.status).toBe(201);
     }
-    const history = async (job: string) => (await api<{ items: Run[] }>('GET', `/api/v1/jobs/${job}/runs?limit=500`)).body.items;
-    await waitFor(async () => (await history('skipper')).length > 0 && (await history('catcher')).length > 0, 'first fires');
+    const history = async (job: string) =>
+      (await api<{ items: Run[] }>('GET', `/api/v1/jobs/${job}/runs?limit=500`)).body.items;
+    await waitFor(
+      async () => (await history('skipper')).length > 0 && (await history('catcher')).length > 0,
+      'first fires',
+    );
     await server.stop('SIGTERM');
     const stoppedAt = Date.now();
     await sleep(6_500);
     server = await serve(dataDir, port);
     const restartedAt = Date.now();
-    await waitFor(async () => (await history('catcher')).some((r) => r.trigger === 'catchup'), 'the catchup run');
+    await waitFor(
+      async () => (await history('catcher')).some((r) => r.trigger === 'catchup'),
+      'the catchup run',
+    );
     await api('POST', '/api/v1/jobs/skipper/pause');
     await api('POST', '/api/v1/jobs/catcher/pause');
 
@@ -99,15 +138,23 @@ describe('jobcenter serve (process, sqlite)', () => {
       const runs = await history(job);
       const times = runs.map((r) => r.scheduledAt);
       expect(new Set(times).size, `${job}: no fire written twice`).toBe(times.length);
-      const gap = runs.filter((r) => Date.parse(r.scheduledAt) > stoppedAt && Date.parse(r.scheduledAt) < restartedAt - 1000);
-      expect(gap.every((r) => r.status === 'missed' || r.trigger === 'catchup'), `${job}: nothing in the gap was sent on time`).toBe(true);
+      const gap = runs.filter(
+        (r) => Date.parse(r.scheduledAt) > stoppedAt && Date.parse(r.scheduledAt) < restartedAt - 1000,
+      );
+      expect(
+        gap.every((r) => r.status === 'missed' || r.trigger === 'catchup'),
+        `${job}: nothing in the gap was sent on time`,
+      ).toBe(true);
       const missed = runs.filter((r) => r.status === 'missed');
       expect(missed.every((r) => r.notifyStatus === 'skipped')).toBe(true);
       // maxMissedPerJob is 3 here: three rows, then one summary row counting the rest.
       const summary = missed.filter((r) => r.output !== null);
       expect(missed.length - summary.length).toBe(3);
       expect(summary).toHaveLength(1);
-      expect(summary[0]?.output).toMatchObject({ missedCount: expect.any(Number), until: expect.any(String) });
+      expect(summary[0]?.output).toMatchObject({
+        missedCount: expect.any(Number),
+        until: expect.any(String),
+      });
     }
     const catchups = (await history('catcher')).filter((r) => r.trigger === 'catchup');
     expect(catchups).toHaveLength(1);
@@ -117,20 +164,34 @@ describe('jobcenter serve (process, sqlite)', () => {
   });
 
   it('with JOBCENTER_BOOTSTRAP_TOKEN the API needs the token; health and callbacks do not', async () => {
-    const server = await serve(join(dir, 'token'), await freePort(), { JOBCENTER_BOOTSTRAP_TOKEN: 'secret-admin-token' });
+    const server = await serve(join(dir, 'token'), await freePort(), {
+      JOBCENTER_BOOTSTRAP_TOKEN: 'secret-admin-token',
+    });
     const anonymous = apiClient(server.url);
     const admin = apiClient(server.url, { authorization: 'Bearer secret-admin-token' });
     expect((await anonymous('GET', '/api/v1/jobs')).status).toBe(401);
-    expect((await apiClient(server.url, { authorization: 'Bearer wrong' })('GET', '/api/v1/jobs')).status).toBe(401);
+    expect(
+      (await apiClient(server.url, { authorization: 'Bearer wrong' })('GET', '/api/v1/jobs')).status,
+    ).toBe(401);
     expect((await admin('GET', '/api/v1/jobs')).status).toBe(200);
     expect((await anonymous('GET', '/api/v1/healthz')).status).toBe(200);
-    expect((await anonymous('POST', '/api/v1/callbacks/01JAAAAAAAAAAAAAAAAAAAAAAA/result', { status: 'succeeded' })).status).toBe(404);
+    expect(
+      (
+        await anonymous('POST', '/api/v1/callbacks/01JAAAAAAAAAAAAAAAAAAAAAAA/result', {
+          status: 'succeeded',
+        })
+      ).status,
+    ).toBe(404);
     await server.stop();
   });
 
   it('refuses bad flags and config files with a message naming the problem', () => {
     const bad = (args: string[], env: Record<string, string> = {}) =>
-      spawnSync(process.execPath, [CLI, 'serve', ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 20_000 });
+      spawnSync(process.execPath, [CLI, 'serve', ...args], {
+        env: { ...process.env, ...env },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
     const port = bad(['--port', 'eighty']);
     expect(port.status).toBe(2);
     expect(port.stderr).toMatch(/port must be a non-negative integer, got "eighty"/);

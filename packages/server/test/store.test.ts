@@ -20,7 +20,15 @@ function job(name: string, overrides: Partial<Job> = {}): Job {
     owner: null,
     tags: [],
     schedule: { cron: '* * * * * *', timezone: 'UTC' },
-    target: { group: 'g', path: '/x', url: null, method: 'POST', headers: {}, connectTimeoutMs: 3000, responseTimeoutMs: 30000 },
+    target: {
+      group: 'g',
+      path: '/x',
+      url: null,
+      method: 'POST',
+      headers: {},
+      connectTimeoutMs: 3000,
+      responseTimeoutMs: 30000,
+    },
     params: {},
     routing: 'random',
     delivery: 'once',
@@ -45,7 +53,11 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
 
   beforeAll(async () => {
     db = await createTestDatabase(dialect);
-    store = await openStore({ dataDir: db.dataDir, databaseUrl: db.databaseUrl, reportLimits: { ...DEFAULT_REPORT_LIMITS, maxLogBytes: 40, maxOutputBytes: 100 } });
+    store = await openStore({
+      dataDir: db.dataDir,
+      databaseUrl: db.databaseUrl,
+      reportLimits: { ...DEFAULT_REPORT_LIMITS, maxLogBytes: 40, maxOutputBytes: 100 },
+    });
   });
   afterAll(async () => {
     await store?.close();
@@ -53,7 +65,11 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
   });
 
   it('migrates idempotently (a second open changes nothing)', async () => {
-    const again = await openStore({ dataDir: db.dataDir, databaseUrl: db.databaseUrl, reportLimits: DEFAULT_REPORT_LIMITS });
+    const again = await openStore({
+      dataDir: db.dataDir,
+      databaseUrl: db.databaseUrl,
+      reportLimits: DEFAULT_REPORT_LIMITS,
+    });
     await again.close();
   });
 
@@ -79,9 +95,14 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
     expect(takeover?.epoch).toBe(lease!.epoch + 1);
     expect(takeover?.firedThrough).toBe(T0 + 1000);
     const stale = pendingRun(j, 'schedule', T0 + 2000, T0 + 2000, 86_400);
-    await expect(store.runs.insertRuns([stale], { ...fence, firedThrough: T0 + 2000 })).rejects.toBeInstanceOf(FencedError);
+    await expect(
+      store.runs.insertRuns([stale], { ...fence, firedThrough: T0 + 2000 }),
+    ).rejects.toBeInstanceOf(FencedError);
     expect(await store.runs.find(stale.id)).toBeNull();
-    expect(await store.leases.acquire('scheduler', 'node-a', 5_000, T0), 'a live lease is not taken').toBeNull();
+    expect(
+      await store.leases.acquire('scheduler', 'node-a', 5_000, T0),
+      'a live lease is not taken',
+    ).toBeNull();
     expect(await store.leases.renew('scheduler', 'node-a', lease!.epoch, 5_000)).toBe(false);
     expect(await store.leases.renew('scheduler', 'node-b', takeover!.epoch, 5_000, T0 + 5000)).toBe(true);
     expect((await store.leases.find('scheduler'))?.firedThrough).toBe(T0 + 5000);
@@ -95,21 +116,35 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
     const result = { status: 'succeeded' as const, message: 'ok', output: { n: 1 } };
     expect(await store.reports.recordResult(run.id, result, T0 + 500)).toBe('accept');
     expect(await store.reports.recordResult(run.id, result, T0 + 600)).toBe('duplicate');
-    expect(await store.reports.recordResult(run.id, { ...result, output: { n: 2 } }, T0 + 700)).toBe('conflict');
+    expect(await store.reports.recordResult(run.id, { ...result, output: { n: 2 } }, T0 + 700)).toBe(
+      'conflict',
+    );
     const stored = await store.runs.find(run.id);
-    expect(stored).toMatchObject({ status: 'succeeded', notifyStatus: 'delivered', durationMs: 500, output: { n: 1 } });
+    expect(stored).toMatchObject({
+      status: 'succeeded',
+      notifyStatus: 'delivered',
+      durationMs: 500,
+      output: { n: 1 },
+    });
     expect(await store.reports.recordProgress(run.id, { progress: 5 }, T0 + 800)).toBe('ended');
     expect(await store.reports.recordResult('01JAAAAAAAAAAAAAAAAAAAAAAA', result, T0)).toBe('not_found');
 
     const lost = pendingRun({ ...j, deadlineSec: 1 }, 'manual', T0, T0, 86_400);
     await store.runs.insertRuns([lost]);
     await store.runs.recordDeliveries([
-      { runId: lost.id, attempt: { n: 1, member: 'http://m', sentAt: T0, httpStatus: 202, error: null, latencyMs: 3 }, outcome: { kind: 'accepted', member: 'http://m', at: T0 + 3 } },
+      {
+        runId: lost.id,
+        attempt: { n: 1, member: 'http://m', sentAt: T0, httpStatus: 202, error: null, latencyMs: 3 },
+        outcome: { kind: 'accepted', member: 'http://m', at: T0 + 3 },
+      },
     ]);
     const ended = await store.limits.endPastDeadline(T0 + 2_000);
     expect(ended.lost.map((r) => r.id)).toContain(lost.id);
     expect(await store.reports.recordResult(lost.id, result, T0 + 3_000)).toBe('late');
-    expect(await store.runs.find(lost.id)).toMatchObject({ status: 'lost', lateResult: expect.objectContaining({ status: 'succeeded' }) });
+    expect(await store.runs.find(lost.id)).toMatchObject({
+      status: 'lost',
+      lateResult: expect.objectContaining({ status: 'succeeded' }),
+    });
 
     const missed = missedRun(j, T0 - 5_000, T0, 'missed');
     await store.runs.insertRuns([missed]);
@@ -121,10 +156,20 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
     await store.jobs.insert(j);
     const run = pendingRun(j, 'manual', T0, T0, 86_400);
     await store.runs.insertRuns([run]);
-    expect(await store.reports.recordProgress(run.id, { log: ['0123456789', '0123456789', '0123456789', '0123456789'] }, T0 + 1)).toBe('ok');
+    expect(
+      await store.reports.recordProgress(
+        run.id,
+        { log: ['0123456789', '0123456789', '0123456789', '0123456789'] },
+        T0 + 1,
+      ),
+    ).toBe('ok');
     const events = await store.runs.events(run.id);
     expect(events[0]?.log).toEqual(['0123456789', '0123456789', '0123456789', '…[truncated]']);
-    await store.reports.recordResult(run.id, { status: 'succeeded', message: null, output: { big: 'x'.repeat(500) } }, T0 + 2);
+    await store.reports.recordResult(
+      run.id,
+      { status: 'succeeded', message: null, output: { big: 'x'.repeat(500) } },
+      T0 + 2,
+    );
     const stored = await store.runs.find(run.id);
     expect(stored?.truncated).toBe(true);
     expect(stored?.output).toMatchObject({ truncated: true });
@@ -137,7 +182,11 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
     const undelivered = pendingRun(j, 'manual', T0, T0, 86_400);
     await store.runs.insertRuns([running, undelivered]);
     await store.runs.recordDeliveries([
-      { runId: running.id, attempt: { n: 1, member: 'http://m', sentAt: T0, httpStatus: 202, error: null, latencyMs: 1 }, outcome: { kind: 'accepted', member: 'http://m', at: T0 } },
+      {
+        runId: running.id,
+        attempt: { n: 1, member: 'http://m', sentAt: T0, httpStatus: 202, error: null, latencyMs: 1 },
+        outcome: { kind: 'accepted', member: 'http://m', at: T0 },
+      },
     ]);
     const timedOut = await store.limits.markTimedOut(T0 + 1_500);
     expect(timedOut.map((r) => r.id).sort()).toEqual([running.id, undelivered.id].sort());
@@ -146,7 +195,11 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
     const ended = await store.limits.endPastDeadline(T0 + 6_000);
     expect(ended.lost.map((r) => r.id)).toEqual([running.id]);
     expect(ended.undelivered.map((r) => r.id)).toEqual([undelivered.id]);
-    expect(await store.runs.find(undelivered.id)).toMatchObject({ status: 'failed', notifyStatus: 'failed', message: 'not delivered before the deadline' });
+    expect(await store.runs.find(undelivered.id)).toMatchObject({
+      status: 'failed',
+      notifyStatus: 'failed',
+      message: 'not delivered before the deadline',
+    });
   });
 
   it('pages history newest first with a stable cursor, and buckets a long trend', async () => {

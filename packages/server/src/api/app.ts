@@ -9,8 +9,8 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { ApiError } from '../errors.js';
-import type { ApiContext } from './context.js';
 import { registerAuth } from './auth.js';
+import type { ApiContext } from './context.js';
 import { callbackRoutes } from './routes/callbacks.js';
 import { cronRoutes } from './routes/cron.js';
 import { healthRoutes } from './routes/health.js';
@@ -27,7 +27,13 @@ export type App = FastifyInstance;
  * query strings and path parameters are, since they arrive as text.
  */
 function makeAjv(coerce: boolean) {
-  const ajv = new Ajv.default({ removeAdditional: false, coerceTypes: coerce ? 'array' : false, useDefaults: true, allErrors: false, strict: false });
+  const ajv = new Ajv.default({
+    removeAdditional: false,
+    coerceTypes: coerce ? 'array' : false,
+    useDefaults: true,
+    allErrors: false,
+    strict: false,
+  });
   addFormats.default(ajv, ['date-time', 'uri']);
   return ajv;
 }
@@ -54,17 +60,24 @@ export async function buildApp(ctx: ApiContext, logger: FastifyBaseLogger): Prom
     const status = 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : 500;
     if (status === 413) return reply.status(413).send(new ApiError('payload_too_large').toJSON());
     if (status === 415) {
-      return reply.status(415).send(new ApiError('unsupported_media_type', `content type must be application/json`).toJSON());
+      return reply
+        .status(415)
+        .send(new ApiError('unsupported_media_type', `content type must be application/json`).toJSON());
     }
     if (status === 400) {
-      return reply.status(400).send(new ApiError('validation_error', `body: ${err.message}`, 'body').toJSON());
+      return reply
+        .status(400)
+        .send(new ApiError('validation_error', `body: ${err.message}`, 'body').toJSON());
     }
-    if (status < 500) return reply.status(status).send({ error: { code: 'bad_request', message: err.message } });
+    if (status < 500)
+      return reply.status(status).send({ error: { code: 'bad_request', message: err.message } });
     request.log.error({ err }, 'request failed');
     return reply.status(500).send(new ApiError('internal_error').toJSON());
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send(new ApiError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`).toJSON()),
+    reply
+      .status(404)
+      .send(new ApiError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`).toJSON()),
   );
 
   await app.register(swagger, {
@@ -111,7 +124,10 @@ export function fromValidation(issues: readonly ValidationIssue[], context: stri
   if (issue.keyword === 'required' && typeof issue.params.missingProperty === 'string') {
     path = path ? `${path}.${issue.params.missingProperty}` : issue.params.missingProperty;
     message = 'is required';
-  } else if (issue.keyword === 'additionalProperties' && typeof issue.params.additionalProperty === 'string') {
+  } else if (
+    issue.keyword === 'additionalProperties' &&
+    typeof issue.params.additionalProperty === 'string'
+  ) {
     path = path ? `${path}.${issue.params.additionalProperty}` : issue.params.additionalProperty;
     message = 'is not a known field';
   } else if (issue.keyword === 'enum' && Array.isArray(issue.params.allowedValues)) {

@@ -7,7 +7,10 @@ import { ALERT_EVENTS, DELIVERIES, MISFIRE_POLICIES, ROUTINGS } from '../domain/
 import { NOTIFY_STATUSES, RUN_STATUSES, TRIGGERS } from '../domain/run.js';
 
 /** A string enum that validates with one clear error ("must be equal to one of the allowed values"). */
-export function StringEnum<const T extends readonly string[]>(values: T, options: { description?: string } = {}) {
+export function StringEnum<const T extends readonly string[]>(
+  values: T,
+  options: { description?: string } = {},
+) {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 }
 
@@ -23,13 +26,31 @@ const Iso = Type.String({ format: 'date-time' });
 
 export const JobTargetInput = Type.Object(
   {
-    group: Type.Optional(Type.String({ pattern: JOB_NAME_PATTERN, maxLength: 128, description: 'Worker group whose members are notified' })),
-    path: Type.Optional(Type.String({ pattern: '^/', maxLength: 2048, description: 'Path appended to the member URL' })),
-    url: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2048, description: 'Absolute URL instead of group + path' })),
+    group: Type.Optional(
+      Type.String({
+        pattern: JOB_NAME_PATTERN,
+        maxLength: 128,
+        description: 'Worker group whose members are notified',
+      }),
+    ),
+    path: Type.Optional(
+      Type.String({ pattern: '^/', maxLength: 2048, description: 'Path appended to the member URL' }),
+    ),
+    url: Type.Optional(
+      Type.String({
+        pattern: '^https?://',
+        maxLength: 2048,
+        description: 'Absolute URL instead of group + path',
+      }),
+    ),
     method: Type.Optional(StringEnum(['POST', 'GET'] as const, { description: 'Default POST' })),
     headers: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 4096 }))),
-    connectTimeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 600_000, description: 'Default 3000' })),
-    responseTimeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400_000, description: 'Default 30000' })),
+    connectTimeoutMs: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 600_000, description: 'Default 3000' }),
+    ),
+    responseTimeoutMs: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 86_400_000, description: 'Default 30000' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -40,11 +61,19 @@ export const JobInput = Type.Object(
     description: Type.Optional(Type.String({ maxLength: 4000 })),
     team: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 128 }))),
     owner: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 128 }))),
-    tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64, pattern: '^[^,]+$' }), { maxItems: 50 })),
+    tags: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 64, pattern: '^[^,]+$' }), { maxItems: 50 }),
+    ),
     schedule: Type.Object(
       {
-        cron: Type.String({ minLength: 1, maxLength: 256, description: '5 fields, or 6 with leading seconds' }),
-        timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA zone, default UTC' })),
+        cron: Type.String({
+          minLength: 1,
+          maxLength: 256,
+          description: '5 fields, or 6 with leading seconds',
+        }),
+        timezone: Type.Optional(
+          Type.String({ minLength: 1, maxLength: 64, description: 'IANA zone, default UTC' }),
+        ),
       },
       { additionalProperties: false },
     ),
@@ -53,7 +82,9 @@ export const JobInput = Type.Object(
     routing: Type.Optional(StringEnum(ROUTINGS, { description: 'Default random' })),
     delivery: Type.Optional(StringEnum(DELIVERIES, { description: 'Default once' })),
     timeoutSec: Type.Optional(Nullable(Seconds('Timeout warning threshold; null for none'))),
-    deadlineSec: Type.Optional(Nullable(Seconds('No result by then: lost; null for the server default (24 h)'))),
+    deadlineSec: Type.Optional(
+      Nullable(Seconds('No result by then: lost; null for the server default (24 h)')),
+    ),
     heartbeatSec: Type.Optional(Nullable(Seconds('A running run silent this long is lost; null for none'))),
     retry: Type.Optional(
       Type.Object(
@@ -69,7 +100,9 @@ export const JobInput = Type.Object(
       Type.Object(
         {
           recipients: Type.Optional(
-            Type.Array(Type.String({ pattern: '^(user|team|email|sms|channel):.+$', maxLength: 256 }), { maxItems: 100 }),
+            Type.Array(Type.String({ pattern: '^(user|team|email|sms|channel):.+$', maxLength: 256 }), {
+              maxItems: 100,
+            }),
           ),
           on: Type.Optional(Type.Array(StringEnum(ALERT_EVENTS), { maxItems: 20 })),
         },
@@ -185,7 +218,9 @@ export const GroupInput = Type.Object(
     team: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 128 }))),
     description: Type.Optional(Type.String({ maxLength: 4000 })),
     members: Type.Optional(Type.Array(MemberInput, { maxItems: 1000 })),
-    secret: Type.Optional(Type.String({ minLength: 16, maxLength: 128, description: 'Generated when absent' })),
+    secret: Type.Optional(
+      Type.String({ minLength: 16, maxLength: 128, description: 'Generated when absent' }),
+    ),
   },
   { additionalProperties: false },
 );

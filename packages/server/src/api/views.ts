@@ -47,7 +47,14 @@ export function jobView(job: Job, nextFireAt: number | null, lastRun: Run | null
 }
 
 export function attemptView(a: Attempt) {
-  return { n: a.n, member: a.member, sentAt: iso(a.sentAt), httpStatus: a.httpStatus, error: a.error, latencyMs: a.latencyMs };
+  return {
+    n: a.n,
+    member: a.member,
+    sentAt: iso(a.sentAt),
+    httpStatus: a.httpStatus,
+    error: a.error,
+    latencyMs: a.latencyMs,
+  };
 }
 
 export function runView(

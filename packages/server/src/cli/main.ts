@@ -5,7 +5,10 @@ import { VERSION } from '../main.js';
 import { serve } from './serve.js';
 
 const program = new Command();
-program.name('jobcenter').description('JobCenter: scheduled HTTP jobs for fleets of services').version(VERSION);
+program
+  .name('jobcenter')
+  .description('JobCenter: scheduled HTTP jobs for fleets of services')
+  .version(VERSION);
 
 program
   .command('serve')
@@ -16,7 +19,11 @@ program
   .option('--database-url <url>', 'PostgreSQL URL (env DATABASE_URL); absent: SQLite', undefined)
   .option('--public-url <url>', 'base URL workers use for callbacks (env JOBCENTER_PUBLIC_URL)', undefined)
   .option('--config <file>', 'JSON configuration file (env JOBCENTER_CONFIG)', undefined)
-  .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env JOBCENTER_LOG_LEVEL)', undefined)
+  .option(
+    '--log-level <level>',
+    'fatal|error|warn|info|debug|trace|silent (env JOBCENTER_LOG_LEVEL)',
+    undefined,
+  )
   .action(serve);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

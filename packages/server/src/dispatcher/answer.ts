@@ -32,7 +32,8 @@ export function syncResult(body: string): RunResult {
   const record = parsed as Record<string, unknown>;
   const message = typeof record.message === 'string' ? record.message : null;
   const output = record.output === undefined ? null : record.output;
-  if (record.status === undefined || record.status === 'succeeded') return { status: 'succeeded', message, output };
+  if (record.status === undefined || record.status === 'succeeded')
+    return { status: 'succeeded', message, output };
   if (record.status === 'failed') return { status: 'failed', message, output };
   return {
     status: 'failed',

@@ -50,7 +50,10 @@ export class DeliveryWriter {
         } catch (err) {
           if (attempt >= 5) {
             // The runs stay pending with next_attempt_at set: the monitor ends them at their deadline.
-            this.log.error({ err, updates: part.length }, 'recording deliveries failed; giving up on this batch');
+            this.log.error(
+              { err, updates: part.length },
+              'recording deliveries failed; giving up on this batch',
+            );
             break;
           }
           this.log.warn({ err, attempt }, 'recording deliveries failed; retrying');

@@ -8,8 +8,8 @@ import type { Clock } from '../clock.js';
 import { setCappedTimeout } from '../clock.js';
 import { afterFailedAttempt, type DeliveryPolicy, deliveryGiveUpAt } from '../domain/delivery.js';
 import type { Job } from '../domain/job.js';
-import type { Attempt } from '../domain/run.js';
 import { memberOrder } from '../domain/routing.js';
+import type { Attempt } from '../domain/run.js';
 import type { Member, WorkerGroup } from '../domain/worker-group.js';
 import { runToken } from '../ids.js';
 import type { Metrics } from '../metrics.js';
@@ -135,7 +135,9 @@ export class Dispatcher {
   }
 
   private track(work: Promise<void>): void {
-    const tracked = work.catch((err: unknown) => this.options.log.error({ err }, 'delivery failed unexpectedly'));
+    const tracked = work.catch((err: unknown) =>
+      this.options.log.error({ err }, 'delivery failed unexpectedly'),
+    );
     this.inFlight.add(tracked);
     void tracked.finally(() => this.inFlight.delete(tracked));
   }
@@ -149,10 +151,13 @@ export class Dispatcher {
   }
 
   private targets(job: Job): { members: Member[]; secret: string | null; problem: string | null } {
-    if (job.target.url !== null) return { members: [{ url: job.target.url, name: null }], secret: job.secret, problem: null };
+    if (job.target.url !== null)
+      return { members: [{ url: job.target.url, name: null }], secret: job.secret, problem: null };
     const group = job.target.group === null ? undefined : this.options.groups(job.target.group);
-    if (!group) return { members: [], secret: null, problem: `worker group "${job.target.group}" does not exist` };
-    if (group.members.length === 0) return { members: [], secret: group.secret, problem: `worker group "${group.name}" has no members` };
+    if (!group)
+      return { members: [], secret: null, problem: `worker group "${job.target.group}" does not exist` };
+    if (group.members.length === 0)
+      return { members: [], secret: group.secret, problem: `worker group "${group.name}" has no members` };
     return { members: group.members, secret: group.secret, problem: null };
   }
 
@@ -172,7 +177,14 @@ export class Dispatcher {
       if (attempt.done) return;
       const now = this.options.clock.now();
       const step = afterFailedAttempt(
-        { delivery: d.job.delivery, triedInRound: d.triedInRound, members: d.order.length, round: d.round, now, giveUpAt: d.giveUpAt },
+        {
+          delivery: d.job.delivery,
+          triedInRound: d.triedInRound,
+          members: d.order.length,
+          round: d.round,
+          now,
+          giveUpAt: d.giveUpAt,
+        },
         this.options.policy,
       );
       if (step.kind === 'give_up') {
@@ -198,7 +210,10 @@ export class Dispatcher {
     );
     if (step.kind === 'retry_round') {
       d.round++;
-      this.options.log.warn({ runId: d.run.id, job: d.job.name, problem }, 'cannot deliver yet; retrying later');
+      this.options.log.warn(
+        { runId: d.run.id, job: d.job.name, problem },
+        'cannot deliver yet; retrying later',
+      );
       this.later(step.at, () => this.track(this.startRound(d)));
       return;
     }
@@ -207,12 +222,20 @@ export class Dispatcher {
     this.options.metrics.deliveries.inc({ outcome: 'undelivered' });
   }
 
-  private record(d: Delivery, attempt: Attempt, outcome: Parameters<DeliveryWriter['push']>[0]['outcome']): void {
+  private record(
+    d: Delivery,
+    attempt: Attempt,
+    outcome: Parameters<DeliveryWriter['push']>[0]['outcome'],
+  ): void {
     this.writer.push({ runId: d.run.id, attempt, outcome });
   }
 
   /** One signed trigger to one member. Records the attempt unless it failed and a decision is pending. */
-  private async attempt(d: Delivery, member: Member, secret: string): Promise<{ done: boolean; record: Attempt }> {
+  private async attempt(
+    d: Delivery,
+    member: Member,
+    secret: string,
+  ): Promise<{ done: boolean; record: Attempt }> {
     const { clock, http, metrics } = this.options;
     const { job, run } = d;
     const sentAt = clock.now();
@@ -263,7 +286,8 @@ export class Dispatcher {
       error: answer.kind === 'failed' ? answer.error : null,
       latencyMs: sent.latencyMs,
     };
-    if (d.attempts === 1 && run.trigger !== 'manual') metrics.fireLateness.observe((sentAt - run.scheduledAt) / 1000);
+    if (d.attempts === 1 && run.trigger !== 'manual')
+      metrics.fireLateness.observe((sentAt - run.scheduledAt) / 1000);
     const at = clock.now();
     if (answer.kind === 'accepted') {
       this.record(d, record, { kind: 'accepted', member: member.url, at });

@@ -21,9 +21,7 @@ export type SendResult =
 export class HttpClient {
   private readonly agents = new Map<number, Agent>();
 
-  constructor(
-    private readonly options: { connectionsPerOrigin: number; maxResponseBytes: number },
-  ) {}
+  constructor(private readonly options: { connectionsPerOrigin: number; maxResponseBytes: number }) {}
 
   private agentFor(connectTimeoutMs: number): Agent {
     let agent = this.agents.get(connectTimeoutMs);
@@ -86,7 +84,8 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, max
 }
 
 function describe(err: unknown, options: SendOptions): string {
-  if (err instanceof errors.ConnectTimeoutError) return `connect timeout after ${options.connectTimeoutMs} ms`;
+  if (err instanceof errors.ConnectTimeoutError)
+    return `connect timeout after ${options.connectTimeoutMs} ms`;
   if (err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError) {
     return `no answer within ${options.responseTimeoutMs} ms`;
   }

@@ -30,7 +30,11 @@ export type NextStep =
   | { kind: 'give_up'; message: string };
 
 /** The wait before round `round + 1`: exponential with "equal jitter" (half fixed, half random). */
-export function roundBackoff(round: number, policy: DeliveryPolicy, random: () => number = Math.random): number {
+export function roundBackoff(
+  round: number,
+  policy: DeliveryPolicy,
+  random: () => number = Math.random,
+): number {
   const exp = Math.min(policy.backoffMaxMs, policy.backoffMs * 2 ** Math.min(round, 30));
   return Math.round(exp / 2 + (random() * exp) / 2);
 }
@@ -41,7 +45,8 @@ export function afterFailedAttempt(
   random: () => number = Math.random,
 ): NextStep {
   if (ctx.delivery === 'once') return { kind: 'give_up', message: 'not delivered: the only attempt failed' };
-  if (ctx.now >= ctx.giveUpAt) return { kind: 'give_up', message: 'not delivered: no member accepted in time' };
+  if (ctx.now >= ctx.giveUpAt)
+    return { kind: 'give_up', message: 'not delivered: no member accepted in time' };
   if (ctx.triedInRound < ctx.members) return { kind: 'next_member' };
   const at = ctx.now + roundBackoff(ctx.round, policy, random);
   if (at >= ctx.giveUpAt) return { kind: 'give_up', message: 'not delivered: no member accepted in time' };

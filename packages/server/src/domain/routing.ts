@@ -6,7 +6,11 @@ import type { Routing } from './job.js';
  * group's order (master, then standbys); `random` shuffles. `random()` is
  * injectable so tests are deterministic.
  */
-export function memberOrder<T>(routing: Routing, members: readonly T[], random: () => number = Math.random): T[] {
+export function memberOrder<T>(
+  routing: Routing,
+  members: readonly T[],
+  random: () => number = Math.random,
+): T[] {
   const order = [...members];
   if (routing === 'random') {
     for (let i = order.length - 1; i > 0; i--) {

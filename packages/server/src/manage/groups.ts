@@ -63,7 +63,10 @@ export class GroupManager {
   async replace(name: string, input: GroupInput): Promise<WorkerGroup> {
     const current = await this.get(name);
     if (input.name !== current.name) {
-      throw invalid('name', `renaming a worker group is not possible ("${current.name}" → "${input.name}"): create a new group and move the jobs`);
+      throw invalid(
+        'name',
+        `renaming a worker group is not possible ("${current.name}" → "${input.name}"): create a new group and move the jobs`,
+      );
     }
     if (input.secret !== undefined) throw invalid('secret', 'use the rotate call to change the secret');
     const group: WorkerGroup = {
@@ -82,7 +85,10 @@ export class GroupManager {
     const group = await this.get(name);
     const users = await this.store.jobs.countUsingGroup(name);
     if (users > 0) {
-      throw new ApiError('group_in_use', `worker group "${name}" is the target of ${users} job(s): move or delete them first`);
+      throw new ApiError(
+        'group_in_use',
+        `worker group "${name}" is the target of ${users} job(s): move or delete them first`,
+      );
     }
     await this.store.groups.delete(group.id);
     await this.cache.refresh(name);

@@ -34,7 +34,8 @@ export function toJobSpec(input: JobInput, defaults: JobInputDefaults): JobSpec 
   const hasUrl = t.url !== undefined;
   if (hasGroup === hasUrl) throw invalid('target', 'give either group (with path) or url, not both');
   if (hasGroup && t.path === undefined) throw invalid('target.path', 'required with target.group');
-  if (hasUrl && t.path !== undefined) throw invalid('target.path', 'not allowed with target.url (put the path in the url)');
+  if (hasUrl && t.path !== undefined)
+    throw invalid('target.path', 'not allowed with target.url (put the path in the url)');
   if (hasUrl) {
     try {
       new URL(t.url as string);
@@ -43,19 +44,31 @@ export function toJobSpec(input: JobInput, defaults: JobInputDefaults): JobSpec 
     }
   }
   for (const name of Object.keys(t.headers ?? {})) {
-    if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) throw invalid(`target.headers.${name}`, 'not a valid header name');
-    if (name.toLowerCase().startsWith('x-jobcenter-') || ['content-type', 'content-length', 'host'].includes(name.toLowerCase())) {
+    if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name))
+      throw invalid(`target.headers.${name}`, 'not a valid header name');
+    if (
+      name.toLowerCase().startsWith('x-jobcenter-') ||
+      ['content-type', 'content-length', 'host'].includes(name.toLowerCase())
+    ) {
       throw invalid(`target.headers.${name}`, 'this header is set by JobCenter');
     }
   }
 
   const routing = input.routing ?? 'random';
   if (!SUPPORTED_ROUTINGS.includes(routing)) {
-    throw new ApiError('not_supported_yet', `routing: "${routing}" is not supported yet (use ${SUPPORTED_ROUTINGS.join(' or ')})`, 'routing');
+    throw new ApiError(
+      'not_supported_yet',
+      `routing: "${routing}" is not supported yet (use ${SUPPORTED_ROUTINGS.join(' or ')})`,
+      'routing',
+    );
   }
   const delivery = input.delivery ?? 'once';
   if (!SUPPORTED_DELIVERIES.includes(delivery)) {
-    throw new ApiError('not_supported_yet', `delivery: "${delivery}" is not supported yet (use ${SUPPORTED_DELIVERIES.join(' or ')})`, 'delivery');
+    throw new ApiError(
+      'not_supported_yet',
+      `delivery: "${delivery}" is not supported yet (use ${SUPPORTED_DELIVERIES.join(' or ')})`,
+      'delivery',
+    );
   }
 
   const timeoutSec = input.timeoutSec ?? null;

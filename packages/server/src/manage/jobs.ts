@@ -2,12 +2,13 @@
  * Job management: the operations behind the jobs API. Each one validates,
  * writes in one statement or transaction, then re-plans the job at once.
  */
+
+import type { JobInput } from '../api/schemas.js';
 import type { Clock } from '../clock.js';
 import type { Job } from '../domain/job.js';
 import type { Run } from '../domain/run.js';
 import { ApiError, invalid } from '../errors.js';
 import { newId, newSecret } from '../ids.js';
-import type { JobInput } from '../api/schemas.js';
 import { pendingRun } from '../scheduler/run-rows.js';
 import type { NewRun } from '../store/runs-repo.js';
 import type { Store } from '../store/store.js';
@@ -109,7 +110,10 @@ export class JobManager {
   async trigger(idOrName: string, params: Record<string, unknown> | undefined): Promise<Run> {
     const job = await this.get(idOrName);
     const now = this.clock.now();
-    const run = pendingRun(job, 'manual', now, now, this.defaults.defaultDeadlineSec, { ...job.params, ...(params ?? {}) });
+    const run = pendingRun(job, 'manual', now, now, this.defaults.defaultDeadlineSec, {
+      ...job.params,
+      ...(params ?? {}),
+    });
     await this.store.runs.insertRuns([run]);
     this.events.runCreated(run, job);
     const stored = await this.store.runs.find(run.id);
@@ -123,4 +127,3 @@ export class JobManager {
     if (!found) throw invalid('target.group', `no worker group named "${group}" (create it first)`);
   }
 }
-

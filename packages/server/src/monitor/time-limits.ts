@@ -43,8 +43,10 @@ export class TimeLimits {
       const timedOut = await store.limits.markTimedOut(now);
       for (const run of timedOut) log.warn({ runId: run.id, jobId: run.jobId }, 'run timed out');
       const { lost, undelivered } = await store.limits.endPastDeadline(now);
-      for (const run of lost) log.warn({ runId: run.id, jobId: run.jobId }, 'run lost: no result before its deadline');
-      for (const run of undelivered) log.warn({ runId: run.id, jobId: run.jobId }, 'run not delivered before its deadline');
+      for (const run of lost)
+        log.warn({ runId: run.id, jobId: run.jobId }, 'run lost: no result before its deadline');
+      for (const run of undelivered)
+        log.warn({ runId: run.id, jobId: run.jobId }, 'run not delivered before its deadline');
       if (lost.length > 0) metrics.runsEnded.inc({ status: 'lost' }, lost.length);
       if (undelivered.length > 0) metrics.runsEnded.inc({ status: 'failed' }, undelivered.length);
     } catch (err) {

@@ -35,7 +35,13 @@ export function pendingRun(
 }
 
 /** A fire that was due while no scheduler ran (or skipped by the misfire policy): never sent. */
-export function missedRun(job: Job, scheduledAt: number, now: number, message: string, output: unknown = null): NewRun {
+export function missedRun(
+  job: Job,
+  scheduledAt: number,
+  now: number,
+  message: string,
+  output: unknown = null,
+): NewRun {
   return {
     id: newId(now),
     jobId: job.id,

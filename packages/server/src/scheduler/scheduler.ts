@@ -185,7 +185,11 @@ export class Scheduler {
       for (const group of this.groups.values()) late.push({ group, from: this.unrecordedSince });
       this.unrecordedSince = null;
     }
-    for (let head = this.queue.peek(); head && head.next !== null && head.next <= now; head = this.queue.peek()) {
+    for (
+      let head = this.queue.peek();
+      head && head.next !== null && head.next <= now;
+      head = this.queue.peek()
+    ) {
       const at = head.next;
       if (now - at > misfireThresholdMs) {
         // Far too late (the process stalled or the clock jumped): the misfire policy decides.
@@ -203,7 +207,10 @@ export class Scheduler {
     try {
       for (const { group, from } of late) {
         const jobs = [...group.jobs].map((id) => this.jobs.get(id)).filter((j): j is Job => j !== undefined);
-        log.warn({ schedule: group.key, jobs: jobs.length, lateMs: now - from }, 'fires found too late: misfire policy applies');
+        log.warn(
+          { schedule: group.key, jobs: jobs.length, lateMs: now - from },
+          'fires found too late: misfire policy applies',
+        );
         await this.recoverMisfires(jobs, from, now);
       }
       for (let i = 0; i < due.length; i += FIRES_PER_WRITE) {
@@ -229,7 +236,10 @@ export class Scheduler {
       // instead of skipping them silently.
       const earliest = Math.min(...due.map((f) => f.run.scheduledAt), ...late.map((l) => l.from + 1));
       this.unrecordedSince = Math.min(this.unrecordedSince ?? earliest, earliest - 1);
-      log.error({ err, fires: due.length }, 'writing fires failed; they will be recorded by the misfire policy');
+      log.error(
+        { err, fires: due.length },
+        'writing fires failed; they will be recorded by the misfire policy',
+      );
       await sleep(500);
     }
   }
@@ -253,7 +263,8 @@ export class Scheduler {
         cache.set(key, due);
       }
       const plan = planMisfire(job.misfire, due, maxMissedPerJob);
-      for (const at of plan.missed) rows.push(missedRun(job, at, now, 'missed: no scheduler was running at this time'));
+      for (const at of plan.missed)
+        rows.push(missedRun(job, at, now, 'missed: no scheduler was running at this time'));
       if (plan.summary) {
         rows.push(
           missedRun(job, plan.summary.at, now, `missed ${plan.summary.count} more fires`, {
@@ -278,7 +289,10 @@ export class Scheduler {
       const part = await this.writeFenced(rows.slice(i, i + FIRES_PER_WRITE * 5), last ? now : from);
       inserted = new Set([...inserted, ...part]);
     }
-    log.warn({ rows: rows.length, catchups: catchups.length }, 'recorded fires missed while no scheduler ran');
+    log.warn(
+      { rows: rows.length, catchups: catchups.length },
+      'recorded fires missed while no scheduler ran',
+    );
     const fresh = catchups.filter((c) => inserted.has(c.run.id));
     if (fresh.length > 0) this.options.onFired(fresh);
   }

@@ -39,7 +39,11 @@ export class GroupsRepo {
   }
 
   async setSecret(id: string, secret: string, now: number): Promise<void> {
-    await this.db.updateTable('worker_groups').set({ secret, updated_at: now }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('worker_groups')
+      .set({ secret, updated_at: now })
+      .where('id', '=', id)
+      .execute();
   }
 
   async delete(id: string): Promise<void> {

@@ -31,7 +31,9 @@ export function postgresAvailable(): Promise<boolean> {
     } catch (err) {
       const message = `PostgreSQL is not reachable at ${PG_ADMIN_URL.replace(/:[^:@/]+@/, ':***@')}: ${(err as Error).message}`;
       if (process.env.CI === 'true') throw new Error(`${message} (required under CI=true)`);
-      process.stderr.write(`\n!!! SKIPPING PostgreSQL tests: ${message}\n!!! Start it (pg_ctlcluster 15 main start) or set JOBCENTER_TEST_DATABASE_URL.\n\n`);
+      process.stderr.write(
+        `\n!!! SKIPPING PostgreSQL tests: ${message}\n!!! Start it (pg_ctlcluster 15 main start) or set JOBCENTER_TEST_DATABASE_URL.\n\n`,
+      );
       return false;
     } finally {
       await client.end().catch(() => undefined);
@@ -43,7 +45,12 @@ export function postgresAvailable(): Promise<boolean> {
 export async function createTestDatabase(dialect: 'sqlite' | 'postgres'): Promise<TestDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'jobcenter-test-'));
   if (dialect === 'sqlite') {
-    return { dialect, dataDir, databaseUrl: undefined, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+    return {
+      dialect,
+      dataDir,
+      databaseUrl: undefined,
+      drop: async () => rmSync(dataDir, { recursive: true, force: true }),
+    };
   }
   const name = `jc_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });

@@ -27,7 +27,13 @@ export const callbackRoutes =
     app.post(
       '/callbacks/:runId/progress',
       {
-        schema: { tags: ['callbacks'], summary: 'Progress, message and log lines; counts as a heartbeat', params: RunParam, body: ProgressInput, response: { 200: Ok, ...errors } },
+        schema: {
+          tags: ['callbacks'],
+          summary: 'Progress, message and log lines; counts as a heartbeat',
+          params: RunParam,
+          body: ProgressInput,
+          response: { 200: Ok, ...errors },
+        },
       },
       async (request) => {
         const { runId } = request.params;
@@ -36,11 +42,16 @@ export const callbackRoutes =
         const body = request.body;
         const outcome = await ctx.store.reports.recordProgress(
           runId,
-          { progress: body.progress === undefined ? undefined : Math.round(body.progress), message: body.message, log: body.log },
+          {
+            progress: body.progress === undefined ? undefined : Math.round(body.progress),
+            message: body.message,
+            log: body.log,
+          },
           ctx.clock.now(),
         );
         if (outcome === 'not_found') throw new ApiError('run_not_found', `no run with id "${runId}"`);
-        if (outcome === 'ended') throw new ApiError('run_finished', 'progress after the run has ended is refused');
+        if (outcome === 'ended')
+          throw new ApiError('run_finished', 'progress after the run has ended is refused');
         return { ok: true, status: 'running' };
       },
     );
@@ -48,7 +59,13 @@ export const callbackRoutes =
     app.post(
       '/callbacks/:runId/result',
       {
-        schema: { tags: ['callbacks'], summary: 'The final result (idempotent)', params: RunParam, body: RunResultInput, response: { 200: Ok, ...errors } },
+        schema: {
+          tags: ['callbacks'],
+          summary: 'The final result (idempotent)',
+          params: RunParam,
+          body: RunResultInput,
+          response: { 200: Ok, ...errors },
+        },
       },
       async (request) => {
         const { runId } = request.params;
@@ -64,9 +81,15 @@ export const callbackRoutes =
           case 'not_found':
             throw new ApiError('run_not_found', `no run with id "${runId}"`);
           case 'conflict':
-            throw new ApiError('result_conflict', 'the run already has a different result; the first one stands');
+            throw new ApiError(
+              'result_conflict',
+              'the run already has a different result; the first one stands',
+            );
           case 'never_sent':
-            throw new ApiError('run_finished', 'the run was never sent (missed or skipped): no result is taken');
+            throw new ApiError(
+              'run_finished',
+              'the run was never sent (missed or skipped): no result is taken',
+            );
           case 'late': {
             const run = await ctx.store.runs.find(runId);
             return { ok: true, status: run?.status ?? 'lost' };

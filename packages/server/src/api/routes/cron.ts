@@ -35,7 +35,11 @@ export const cronRoutes = (): FastifyPluginAsyncTypebox => async (app) => {
         return { fires: previewFires(schedule, count, parseTime(from, 'from') ?? Date.now()) };
       } catch (err) {
         if (err instanceof ScheduleError) {
-          throw new ApiError('validation_error', err.message.replace(/^schedule\./, ''), err.field.replace(/^schedule\./, ''));
+          throw new ApiError(
+            'validation_error',
+            err.message.replace(/^schedule\./, ''),
+            err.field.replace(/^schedule\./, ''),
+          );
         }
         throw err;
       }

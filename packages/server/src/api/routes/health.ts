@@ -12,7 +12,9 @@ export const healthRoutes =
           tags: ['health'],
           summary: 'Liveness',
           security: [],
-          response: { 200: Type.Object({ ok: Type.Boolean(), version: Type.String(), database: Type.String() }) },
+          response: {
+            200: Type.Object({ ok: Type.Boolean(), version: Type.String(), database: Type.String() }),
+          },
         },
       },
       async () => ({ ok: true, version: ctx.version, database: ctx.store.dialect.name }),

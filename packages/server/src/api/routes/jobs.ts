@@ -6,7 +6,9 @@ import type { ApiContext } from '../context.js';
 import { ErrorBody, JobInput, JobView, ListQuery, listOf, RunView, StringEnum } from '../schemas.js';
 import { jobView, runView } from '../views.js';
 
-const JobParam = Type.Object({ job: Type.String({ minLength: 1, maxLength: 128, description: 'Job id or name' }) });
+const JobParam = Type.Object({
+  job: Type.String({ minLength: 1, maxLength: 128, description: 'Job id or name' }),
+});
 const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const TimeQuery = Type.String({ format: 'date-time', description: 'ISO-8601 instant' });
 
@@ -41,11 +43,19 @@ export const jobRoutes =
       async (request) => {
         const { q, team, owner, tag, status, lastStatus, limit = 50, cursor } = request.query;
         const page = await ctx.store.jobs.list(
-          { q, team, owner, tag, lastStatus, enabled: status === undefined ? undefined : status === 'enabled' },
+          {
+            q,
+            team,
+            owner,
+            tag,
+            lastStatus,
+            enabled: status === undefined ? undefined : status === 'enabled',
+          },
           limit,
           cursor,
         );
-        if (page === 'bad_cursor') throw new ApiError('invalid_cursor', 'cursor: not a cursor of this list', 'cursor');
+        if (page === 'bad_cursor')
+          throw new ApiError('invalid_cursor', 'cursor: not a cursor of this list', 'cursor');
         const last = await ctx.store.runs.latestRuns(page.jobs.map((j) => j.id));
         return {
           items: page.jobs.map((job) => jobView(job, ctx.nextFireAt(job), last.get(job.id))),
@@ -56,7 +66,14 @@ export const jobRoutes =
 
     app.post(
       '/jobs',
-      { schema: { tags: ['jobs'], summary: 'Create a job', body: JobInput, response: { 201: JobView, ...errors } } },
+      {
+        schema: {
+          tags: ['jobs'],
+          summary: 'Create a job',
+          body: JobInput,
+          response: { 201: JobView, ...errors },
+        },
+      },
       async (request, reply) => {
         const job = await ctx.jobs.create(request.body);
         const view = jobView(job, ctx.nextFireAt(job), null);
@@ -66,7 +83,14 @@ export const jobRoutes =
 
     app.get(
       '/jobs/:job',
-      { schema: { tags: ['jobs'], summary: 'Read a job', params: JobParam, response: { 200: JobView, 404: ErrorBody } } },
+      {
+        schema: {
+          tags: ['jobs'],
+          summary: 'Read a job',
+          params: JobParam,
+          response: { 200: JobView, 404: ErrorBody },
+        },
+      },
       async (request) => {
         const job = await ctx.jobs.get(request.params.job);
         const last = await ctx.store.runs.latestRuns([job.id]);
@@ -77,7 +101,13 @@ export const jobRoutes =
     app.put(
       '/jobs/:job',
       {
-        schema: { tags: ['jobs'], summary: 'Replace a job', params: JobParam, body: JobInput, response: { 200: JobView, ...errors } },
+        schema: {
+          tags: ['jobs'],
+          summary: 'Replace a job',
+          params: JobParam,
+          body: JobInput,
+          response: { 200: JobView, ...errors },
+        },
       },
       async (request) => {
         const job = await ctx.jobs.replace(request.params.job, request.body);
@@ -88,7 +118,14 @@ export const jobRoutes =
 
     app.delete(
       '/jobs/:job',
-      { schema: { tags: ['jobs'], summary: 'Delete a job (its runs stay readable)', params: JobParam, response: { 204: Type.Null(), 404: ErrorBody } } },
+      {
+        schema: {
+          tags: ['jobs'],
+          summary: 'Delete a job (its runs stay readable)',
+          params: JobParam,
+          response: { 204: Type.Null(), 404: ErrorBody },
+        },
+      },
       async (request, reply) => {
         await ctx.jobs.delete(request.params.job);
         return reply.status(204).send(null);
@@ -125,7 +162,10 @@ export const jobRoutes =
           summary: 'Run now, with params merged over the job params',
           params: JobParam,
           body: Type.Optional(
-            Type.Object({ params: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }, { additionalProperties: false }),
+            Type.Object(
+              { params: Type.Optional(Type.Record(Type.String(), Type.Unknown())) },
+              { additionalProperties: false },
+            ),
           ),
           response: { 202: RunView, ...errors },
         },
@@ -146,7 +186,9 @@ export const jobRoutes =
           querystring: Type.Object({
             from: Type.Optional(TimeQuery),
             to: Type.Optional(TimeQuery),
-            status: Type.Optional(Type.Array(StringEnum(RUN_STATUSES), { description: 'One or more, repeated or comma-free' })),
+            status: Type.Optional(
+              Type.Array(StringEnum(RUN_STATUSES), { description: 'One or more, repeated or comma-free' }),
+            ),
             ...ListQuery,
           }),
           response: { 200: listOf(RunView), 400: ErrorBody, 404: ErrorBody },
@@ -165,9 +207,13 @@ export const jobRoutes =
           limit,
           cursor,
         );
-        if (page === 'bad_cursor') throw new ApiError('invalid_cursor', 'cursor: not a cursor of this list', 'cursor');
+        if (page === 'bad_cursor')
+          throw new ApiError('invalid_cursor', 'cursor: not a cursor of this list', 'cursor');
         const attempts = await ctx.store.runs.attemptsOf(page.runs.map((r) => r.id));
-        return { items: page.runs.map((r) => runView(r, attempts.get(r.id) ?? [])), nextCursor: page.nextCursor };
+        return {
+          items: page.runs.map((r) => runView(r, attempts.get(r.id) ?? [])),
+          nextCursor: page.nextCursor,
+        };
       },
     );
 

@@ -14,11 +14,17 @@ export const groupRoutes =
     app.get(
       '/worker-groups',
       {
-        schema: { tags: ['worker-groups'], summary: 'List worker groups', querystring: Type.Object({ ...ListQuery }), response: { 200: listOf(GroupView), 400: ErrorBody } },
+        schema: {
+          tags: ['worker-groups'],
+          summary: 'List worker groups',
+          querystring: Type.Object({ ...ListQuery }),
+          response: { 200: listOf(GroupView), 400: ErrorBody },
+        },
       },
       async (request) => {
         const page = await ctx.store.groups.list(request.query.limit ?? 50, request.query.cursor);
-        if (page === 'bad_cursor') throw new ApiError('invalid_cursor', 'cursor: not a cursor of this list', 'cursor');
+        if (page === 'bad_cursor')
+          throw new ApiError('invalid_cursor', 'cursor: not a cursor of this list', 'cursor');
         return { items: page.groups.map((g) => groupView(g)), nextCursor: page.nextCursor };
       },
     );
@@ -33,19 +39,33 @@ export const groupRoutes =
           response: { 201: GroupView, ...errors },
         },
       },
-      async (request, reply) => reply.status(201).send(groupView(await ctx.groups.create(request.body), true)),
+      async (request, reply) =>
+        reply.status(201).send(groupView(await ctx.groups.create(request.body), true)),
     );
 
     app.get(
       '/worker-groups/:name',
-      { schema: { tags: ['worker-groups'], summary: 'Read a worker group', params: GroupParam, response: { 200: GroupView, 404: ErrorBody } } },
+      {
+        schema: {
+          tags: ['worker-groups'],
+          summary: 'Read a worker group',
+          params: GroupParam,
+          response: { 200: GroupView, 404: ErrorBody },
+        },
+      },
       async (request) => groupView(await ctx.groups.get(request.params.name)),
     );
 
     app.put(
       '/worker-groups/:name',
       {
-        schema: { tags: ['worker-groups'], summary: 'Replace team, description and members', params: GroupParam, body: GroupInput, response: { 200: GroupView, ...errors } },
+        schema: {
+          tags: ['worker-groups'],
+          summary: 'Replace team, description and members',
+          params: GroupParam,
+          body: GroupInput,
+          response: { 200: GroupView, ...errors },
+        },
       },
       async (request) => groupView(await ctx.groups.replace(request.params.name, request.body)),
     );
@@ -53,7 +73,12 @@ export const groupRoutes =
     app.delete(
       '/worker-groups/:name',
       {
-        schema: { tags: ['worker-groups'], summary: 'Delete a worker group no job uses', params: GroupParam, response: { 204: Type.Null(), ...errors } },
+        schema: {
+          tags: ['worker-groups'],
+          summary: 'Delete a worker group no job uses',
+          params: GroupParam,
+          response: { 204: Type.Null(), ...errors },
+        },
       },
       async (request, reply) => {
         await ctx.groups.delete(request.params.name);
@@ -63,14 +88,26 @@ export const groupRoutes =
 
     app.post(
       '/worker-groups/:name/secret/reveal',
-      { schema: { tags: ['worker-groups'], summary: 'Show the signing secret', params: GroupParam, response: { 200: GroupView, 404: ErrorBody } } },
+      {
+        schema: {
+          tags: ['worker-groups'],
+          summary: 'Show the signing secret',
+          params: GroupParam,
+          response: { 200: GroupView, 404: ErrorBody },
+        },
+      },
       async (request) => groupView(await ctx.groups.get(request.params.name), true),
     );
 
     app.post(
       '/worker-groups/:name/secret/rotate',
       {
-        schema: { tags: ['worker-groups'], summary: 'Replace the signing secret; triggers are signed with the new one at once', params: GroupParam, response: { 200: GroupView, 404: ErrorBody } },
+        schema: {
+          tags: ['worker-groups'],
+          summary: 'Replace the signing secret; triggers are signed with the new one at once',
+          params: GroupParam,
+          response: { 200: GroupView, 404: ErrorBody },
+        },
       },
       async (request) => groupView(await ctx.groups.rotateSecret(request.params.name), true),
     );
