@@ -102,8 +102,9 @@ export function capLog(
   for (const line of lines) {
     const size = Buffer.byteLength(line) + 1;
     if (bytes + size > limits.maxLogBytes) {
-      if (storedBytes < limits.maxLogBytes) kept.push(TRUNCATED_MARK);
-      return { lines: kept, bytes: limits.maxLogBytes, cut: true };
+      // A stored size past the cap means the mark was already written.
+      if (storedBytes <= limits.maxLogBytes) kept.push(TRUNCATED_MARK);
+      return { lines: kept, bytes: limits.maxLogBytes + 1, cut: true };
     }
     kept.push(line);
     bytes += size;
