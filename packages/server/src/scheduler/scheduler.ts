@@ -96,7 +96,7 @@ export class Scheduler {
     this.groups.clear();
     for (const job of jobs) this.jobs.set(job.id, job);
     // We must record missed fires BEFORE planning new ones: the queue starts after `now`.
-    await this.recoverMisfires(jobs, firedThrough, now);
+    await this.recoverMisfires(jobs, firedThrough, now, now);
     for (const job of jobs) this.plan(job, now);
     this.active = true;
     log.info({ jobs: jobs.length, schedules: this.groups.size }, 'scheduler active');
@@ -180,9 +180,9 @@ export class Scheduler {
     const { clock, log, misfireThresholdMs, defaultDeadlineSec } = this.options;
     const now = clock.now();
     const due: FiredRun[] = [];
-    const late: { group: ScheduleGroup; from: number }[] = [];
+    const late: { group: ScheduleGroup; from: number; to: number }[] = [];
     if (this.unrecordedSince !== null) {
-      for (const group of this.groups.values()) late.push({ group, from: this.unrecordedSince });
+      for (const group of this.groups.values()) late.push({ group, from: this.unrecordedSince, to: now });
       this.unrecordedSince = null;
     }
     for (
@@ -192,9 +192,11 @@ export class Scheduler {
     ) {
       const at = head.next;
       if (now - at > misfireThresholdMs) {
-        // Far too late (the process stalled or the clock jumped): the misfire policy decides.
-        late.push({ group: head, from: at - 1 });
-        head.next = head.schedule.nextAfter(now);
+        // Far too late (the process stalled or the clock jumped): fires older than the
+        // threshold go to the misfire policy; the ones within it are still sent, late.
+        const until = now - misfireThresholdMs - 1;
+        late.push({ group: head, from: at - 1, to: until });
+        head.next = head.schedule.nextAfter(until);
       } else {
         for (const jobId of head.jobs) {
           const job = this.jobs.get(jobId);
@@ -205,14 +207,16 @@ export class Scheduler {
       this.queue.upsert(head);
     }
     try {
-      for (const { group, from } of late) {
+      for (const { group, from, to } of late) {
         const jobs = [...group.jobs].map((id) => this.jobs.get(id)).filter((j): j is Job => j !== undefined);
         log.warn(
           { schedule: group.key, jobs: jobs.length, lateMs: now - from },
           'fires found too late: misfire policy applies',
         );
-        await this.recoverMisfires(jobs, from, now);
+        // The checkpoint may only move to where the misfire range ends: later fires are written below.
+        await this.recoverMisfires(jobs, from, Math.min(to, now), Math.min(to, now));
       }
+
       for (let i = 0; i < due.length; i += FIRES_PER_WRITE) {
         const slice = due.slice(i, i + FIRES_PER_WRITE);
         const following = due[i + FIRES_PER_WRITE];
@@ -245,11 +249,18 @@ export class Scheduler {
   }
 
   /**
-   * Records the fires of `jobs` due in (from, now] per each job's misfire
+   * Records the fires of `jobs` due in (from, to] per each job's misfire
    * policy: `missed` rows (at most maxMissedPerJob, then one summary row),
-   * and under fire_once the latest as a `catchup` run sent now.
+   * and under fire_once the latest as a `catchup` run sent now. The lease
+   * checkpoint moves to `checkpoint`, never past fires not yet written.
    */
-  private async recoverMisfires(jobs: readonly Job[], from: number, now: number): Promise<void> {
+  private async recoverMisfires(
+    jobs: readonly Job[],
+    from: number,
+    to: number,
+    checkpoint: number,
+  ): Promise<void> {
+    const now = this.options.clock.now();
     const { maxMissedPerJob, defaultDeadlineSec, log } = this.options;
     const rows: NewRun[] = [];
     const catchups: FiredRun[] = [];
@@ -259,7 +270,7 @@ export class Scheduler {
       const key = `${scheduleKey(job)}\u0000${start}`;
       let due = cache.get(key);
       if (!due) {
-        due = enumerateDue(this.scheduleFor(job), start, now, maxMissedPerJob + 1);
+        due = enumerateDue(this.scheduleFor(job), start, to, maxMissedPerJob + 1);
         cache.set(key, due);
       }
       const plan = planMisfire(job.misfire, due, maxMissedPerJob);
@@ -280,13 +291,13 @@ export class Scheduler {
       }
     }
     if (rows.length === 0) {
-      await this.writeFenced([], now);
+      await this.writeFenced([], checkpoint);
       return;
     }
     let inserted = new Set<string>();
     for (let i = 0; i < rows.length; i += FIRES_PER_WRITE * 5) {
       const last = i + FIRES_PER_WRITE * 5 >= rows.length;
-      const part = await this.writeFenced(rows.slice(i, i + FIRES_PER_WRITE * 5), last ? now : from);
+      const part = await this.writeFenced(rows.slice(i, i + FIRES_PER_WRITE * 5), last ? checkpoint : from);
       inserted = new Set([...inserted, ...part]);
     }
     log.warn(
