@@ -169,6 +169,44 @@ describe.each(DIALECTS)('engine on %s', (dialect) => {
     expect(history.body.items.length).toBe(all.length);
   });
 
+  it('sends GET targets without a body, signed over the empty body', async () => {
+    const job = await createJob({
+      name: jobName(),
+      target: { group: 'solo', path: '/sync-ok', method: 'GET' },
+    });
+    const run = await runNow(job.id);
+    const request = await waitFor(
+      async () => (await received(w1)).find((r) => r.headers['x-jobcenter-run'] === run.id),
+      'the GET trigger',
+    );
+    expect(request.method).toBe('GET');
+    expect(request.raw).toBe('');
+    expect(request.headers['x-jobcenter-attempt']).toBe('1');
+    expect(validSignature(secret, request.headers['x-jobcenter-signature'], '')).toBe(true);
+    expect(await runWhen(run.id, ended)).toMatchObject({ status: 'succeeded' });
+  });
+
+  it("signs an absolute target.url with the job's own secret, shown only on creation", async () => {
+    const res = await tc.api<{ id: string; secret: string }>('POST', '/api/v1/jobs', {
+      name: jobName(),
+      schedule: { cron: '0 0 1 1 *' },
+      target: { url: `${w2.url}/sync-ok`, headers: { 'X-Tenant': 'acme' } },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(
+      (await tc.api<Record<string, unknown>>('GET', `/api/v1/jobs/${res.body.id}`)).body.secret,
+    ).toBeUndefined();
+    const run = await runNow(res.body.id);
+    const request = await waitFor(
+      async () => (await received(w2)).find((r) => r.body?.runId === run.id),
+      'the trigger',
+    );
+    expect(validSignature(res.body.secret, request.headers['x-jobcenter-signature'], request.raw)).toBe(true);
+    expect(request.headers['x-tenant']).toBe('acme');
+    expect(await runWhen(run.id, ended)).toMatchObject({ status: 'succeeded', member: `${w2.url}/sync-ok` });
+  });
+
   it('records a sync failure and a plain-text success', async () => {
     const failing = await createJob({ name: jobName(), target: { group: 'solo', path: '/sync-fail' } });
     const plain = await createJob({ name: jobName(), target: { group: 'solo', path: '/sync-plain' } });

@@ -5,12 +5,12 @@
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from './helpers/center.js';
 import { guardProcesses } from './helpers/guard.js';
+import { freePort } from './helpers/ports.js';
 import { CLI, received, type Started, startServe, startWorker } from './helpers/processes.js';
 import { sleep, waitFor } from './helpers/wait.js';
 
@@ -24,18 +24,6 @@ type Run = {
   scheduledAt: string;
   output: unknown;
 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 describe('jobcenter serve (process, sqlite)', () => {
   let dir: string;

@@ -66,6 +66,38 @@ function track(child: ChildProcess, port: number, url: string, output: () => str
   };
 }
 
+/** Starts any program and waits for a line matching `ready` on stdout or stderr. */
+export async function startProgram(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+  url: string,
+): Promise<Started> {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`timed out waiting for ${ready}; output:\n${output}`)),
+      15_000,
+    );
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (ready.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${command} exited (${code}) before it was ready; output:\n${output}`));
+    });
+  });
+  return track(child, Number(new URL(url).port), url, () => output);
+}
+
 /** Starts the fixture worker on a free loopback port (or `port`). */
 export async function startWorker(name = 'worker', port = 0): Promise<Started> {
   const child = spawn(process.execPath, [WORKER], {
