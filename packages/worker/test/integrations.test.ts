@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import express from 'express';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWorker, type Worker } from '../src/index.js';
@@ -6,7 +6,6 @@ import {
   closeAllServers,
   NOW_MS,
   openServerCount,
-  readText,
   send,
   startReceiver,
   startServer,
@@ -39,46 +38,22 @@ function demoWorker(): Worker {
   return worker;
 }
 
-type Middleware = (
-  req: IncomingMessage & Record<string, unknown>,
-  res: ServerResponse,
-  next: () => void,
-) => void;
-
-/** Just enough of Express to run middleware in order (Express is not a dependency of this workspace). */
-async function startConnectLike(stack: Middleware[]): Promise<string> {
-  const { url } = await startServer((req, res) => {
-    const run = (index: number) => {
-      const layer = stack[index];
-      if (!layer) {
-        res.statusCode = 404;
-        res.end('fallthrough');
-        return;
-      }
-      layer(req as IncomingMessage & Record<string, unknown>, res, () => run(index + 1));
-    };
-    run(0);
+/** A real Express app with the given middleware before the worker, and a fallthrough 404. */
+async function startExpress(before: express.RequestHandler[], worker: Worker): Promise<string> {
+  const app = express();
+  for (const handler of before) app.use(handler);
+  app.use(worker.middleware() as express.RequestHandler);
+  app.use((_req, res) => {
+    res.status(404).send('fallthrough');
   });
+  const { url } = await startServer(app);
   return url;
 }
 
-/** Like express.json(), optionally with the `verify` hook that keeps the raw bytes. */
-function jsonParser(keepRaw: boolean): Middleware {
-  return (req, _res, next) => {
-    if (req.method !== 'POST') return next();
-    void readText(req).then((text) => {
-      if (keepRaw) req.rawBody = Buffer.from(text);
-      req.body = JSON.parse(text || '{}');
-      req._body = true;
-      next();
-    });
-  };
-}
-
-describe('Express middleware', () => {
+describe('Express middleware (real Express)', () => {
   it('works mounted first, and passes other paths to next()', async () => {
     const receiver = await startReceiver();
-    const url = await startConnectLike([demoWorker().middleware() as Middleware]);
+    const url = await startExpress([], demoWorker());
     expect(await send(`${url}/jobs/hello`, triggerBody('01RUNA', receiver.url))).toEqual({
       status: 200,
       body: { status: 'succeeded', output: { hello: '2027-01-14' } },
@@ -87,17 +62,22 @@ describe('Express middleware', () => {
     expect([other.status, await other.text()]).toEqual([404, 'fallthrough']);
   });
 
-  it('works after a JSON body parser that keeps the raw body', async () => {
+  it('works after express.json() with a verify hook that keeps the raw body', async () => {
     const receiver = await startReceiver();
-    const url = await startConnectLike([jsonParser(true), demoWorker().middleware() as Middleware]);
+    const keepRaw = express.json({
+      verify: (req, _res, buf) => {
+        (req as unknown as { rawBody: Buffer }).rawBody = Buffer.from(buf);
+      },
+    });
+    const url = await startExpress([keepRaw], demoWorker());
     expect((await send(`${url}/jobs/report`, triggerBody('01RUNB', receiver.url))).status).toBe(202);
     const calls = await receiver.waitFor((c) => c.some((call) => call.path.endsWith('/result')));
     expect(calls.at(-1)?.body).toEqual({ status: 'succeeded', output: { rows: 1 } });
   });
 
-  it('explains the fix when a parser consumed the body without keeping it', async () => {
+  it('explains the fix when express.json() consumed the body without keeping it', async () => {
     const receiver = await startReceiver();
-    const url = await startConnectLike([jsonParser(false), demoWorker().middleware() as Middleware]);
+    const url = await startExpress([express.json()], demoWorker());
     const answer = await send(`${url}/jobs/hello`, triggerBody('01RUNC', receiver.url));
     expect(answer.status).toBe(500);
     expect(answer.body).toMatchObject({ error: { code: 'raw_body_unavailable' } });
