@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Attempt, NotifyStatus, Run, RunResult, RunStatus, Trigger } from '../domain/run.js';
 import { isId } from '../ids.js';
 import type { Dialect } from './dialect.js';
@@ -30,6 +30,60 @@ export type DeliveryOutcome =
   | { kind: 'finished'; member: string; at: number; result: RunResult }
   | { kind: 'retry_later'; nextAttemptAt: number }
   | { kind: 'undelivered'; at: number; message: string };
+
+/**
+ * The columns one outcome sets on a pending run. A pending run has no
+ * member, result, message or heartbeat yet, so writing them as null when an
+ * outcome has none changes nothing.
+ */
+function deliveryColumns(outcome: DeliveryOutcome) {
+  switch (outcome.kind) {
+    case 'accepted':
+      return {
+        status: 'running',
+        notify: 'delivered',
+        member: outcome.member,
+        nextAttemptAt: null,
+        finishedAt: null,
+        message: null,
+        output: null,
+        heartbeatAt: outcome.at,
+      };
+    case 'finished':
+      return {
+        status: outcome.result.status,
+        notify: 'delivered',
+        member: outcome.member,
+        nextAttemptAt: null,
+        finishedAt: outcome.at,
+        message: outcome.result.message,
+        output: outcome.result.output === null ? null : toJson(outcome.result.output),
+        heartbeatAt: null,
+      };
+    case 'retry_later':
+      return {
+        status: 'pending',
+        notify: 'pending',
+        member: null,
+        nextAttemptAt: outcome.nextAttemptAt,
+        finishedAt: null,
+        message: null,
+        output: null,
+        heartbeatAt: null,
+      };
+    case 'undelivered':
+      return {
+        status: 'failed',
+        notify: 'failed',
+        member: null,
+        nextAttemptAt: null,
+        finishedAt: outcome.at,
+        message: outcome.message,
+        output: null,
+        heartbeatAt: null,
+      };
+  }
+}
 
 export interface DeliveryUpdate {
   runId: string;
@@ -180,57 +234,29 @@ export class RunsRepo {
           .onConflict((oc) => oc.columns(['run_id', 'n']).doNothing())
           .execute();
       }
-      for (const { runId, attempt, outcome } of updates) {
-        const base = trx
-          .updateTable('runs')
-          .where('id', '=', runId)
-          .where('status', '=', 'pending')
-          .where('notify_status', '=', 'pending');
-        switch (outcome.kind) {
-          case 'accepted':
-            await base
-              .set({
-                status: 'running',
-                notify_status: 'delivered',
-                member: outcome.member,
-                attempt_count: attempt.n,
-                next_attempt_at: null,
-                last_heartbeat_at: outcome.at,
-              })
-              .execute();
-            break;
-          case 'finished':
-            await base
-              .set((eb) => ({
-                status: outcome.result.status,
-                notify_status: 'delivered',
-                member: outcome.member,
-                attempt_count: attempt.n,
-                next_attempt_at: null,
-                finished_at: outcome.at,
-                duration_ms: eb(eb.val(outcome.at), '-', eb.ref('fired_at')),
-                message: outcome.result.message,
-                output: outcome.result.output === null ? null : toJson(outcome.result.output),
-              }))
-              .execute();
-            break;
-          case 'retry_later':
-            await base.set({ attempt_count: attempt.n, next_attempt_at: outcome.nextAttemptAt }).execute();
-            break;
-          case 'undelivered':
-            await base
-              .set((eb) => ({
-                status: 'failed',
-                notify_status: 'failed',
-                attempt_count: attempt.n,
-                next_attempt_at: null,
-                finished_at: outcome.at,
-                duration_ms: eb(eb.val(outcome.at), '-', eb.ref('fired_at')),
-                message: outcome.message,
-              }))
-              .execute();
-            break;
-        }
+      // One bulk UPDATE per chunk. A run's last update in the batch wins (its
+      // attempts are all recorded above); the guard leaves runs that moved on.
+      const last = new Map<string, DeliveryUpdate>();
+      for (const u of updates) last.set(u.runId, u);
+      for (const part of chunk([...last.values()], 10, this.dialect.maxParams)) {
+        const rows = part.map(({ runId, attempt, outcome }) => {
+          const v = deliveryColumns(outcome);
+          return sql`(${runId}, ${v.status}, ${v.notify}, ${v.member}, CAST(${attempt.n} AS bigint), CAST(${v.nextAttemptAt} AS bigint), CAST(${v.finishedAt} AS bigint), CAST(${v.message} AS text), CAST(${v.output} AS text), CAST(${v.heartbeatAt} AS bigint))`;
+        });
+        await sql`WITH v(id, status, notify_status, member, attempt_count, next_attempt_at, finished_at, message, output, heartbeat_at) AS (VALUES ${sql.join(rows)})
+UPDATE runs SET
+  status = v.status,
+  notify_status = v.notify_status,
+  member = v.member,
+  attempt_count = v.attempt_count,
+  next_attempt_at = v.next_attempt_at,
+  finished_at = v.finished_at,
+  duration_ms = v.finished_at - runs.fired_at,
+  message = v.message,
+  output = v.output,
+  last_heartbeat_at = v.heartbeat_at
+FROM v
+WHERE runs.id = v.id AND runs.status = 'pending' AND runs.notify_status = 'pending'`.execute(trx);
       }
     });
   }
