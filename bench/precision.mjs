@@ -1,0 +1,357 @@
+/**
+ * precision: N jobs on `* * * * * *`, one trivial keep-alive worker in its
+ * own process, JobCenter in its own process (the CLI). Counts S whole
+ * seconds after a warm-up and reports lateness (worker receipt −
+ * scheduledAt), expected vs received fires, duplicates and misses, plus the
+ * raw undici ceiling measured in the same run and the target derived from it.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  cpuWindow,
+  emit,
+  log,
+  memMb,
+  num,
+  parseFlags,
+  pMap,
+  round,
+  scratchStore,
+  sleep,
+  storeQuery,
+  summary,
+  table,
+  tempDir,
+} from './lib/common.mjs';
+import { createGroup, measureCeiling, startJobCenter, startWorker } from './lib/procs.mjs';
+
+export const usage = `npm run bench -- precision [--jobs 100[,1000,10000]] [--seconds 60] [--db sqlite|postgres]
+  [--warmup 3] [--grace 5] [--create-concurrency 20] [--ceiling-seconds 5] [--save]
+Each N in --jobs is a separate case with a fresh database, worker and JobCenter.`;
+
+export function flags(argv) {
+  return parseFlags(argv, {
+    warmup: { type: 'string' },
+    grace: { type: 'string' },
+    'create-concurrency': { type: 'string' },
+    'ceiling-seconds': { type: 'string' },
+  });
+}
+
+function jobsList(f) {
+  // "100,1000,10000" is a list; "1,000" alone is one thousand. Accept both: split on commas
+  // only when every part is a plausible N on its own (not a 3-digit thousands group).
+  const raw = String(f.jobs ?? '100');
+  const parts = raw.split(',');
+  if (parts.length > 1 && parts.slice(1).every((p) => /^\d{3}$/.test(p))) return [num(raw)];
+  return parts.map((p) => num(p));
+}
+
+export function hardTimeoutMs(f) {
+  const seconds = num(f.seconds, 60);
+  let ms = 60_000;
+  for (const n of jobsList(f))
+    ms += (120 + n / 100 + seconds + num(f.warmup, 3) + num(f.grace, 5) + 60) * 1000;
+  return ms;
+}
+
+/** The latency target for N jobs, given the ceiling in requests per second. */
+export function targetP99(n, ceilingPerSec) {
+  const formula = 1.5 * (n / (ceilingPerSec / 1000)) + 5;
+  if (n <= 100) return { ms: 10, rule: 'p99 ≤ 10 ms (N ≤ 100)', formulaMs: round(formula) };
+  if (n >= 10_000) return { ms: 1000, rule: 'p99 ≤ 1 s (N ≥ 10,000)', formulaMs: round(formula) };
+  return { ms: round(formula), rule: 'p99 ≤ 1.5 × N ÷ ceiling(req/ms) + 5 ms', formulaMs: round(formula) };
+}
+
+async function runCase(f, n, ceiling) {
+  const seconds = num(f.seconds, 60);
+  const warmup = num(f.warmup, 3);
+  const grace = num(f.grace, 5);
+  const concurrency = num(f['create-concurrency'], 20);
+  const store = await scratchStore('precision', f.db);
+  const worker = await startWorker({ record: true });
+  const jc = await startJobCenter({
+    dataDir: store.dataDir,
+    databaseUrl: store.databaseUrl,
+    logLevel: 'warn',
+  });
+  await createGroup(jc, 'bench', [worker.url]);
+
+  log(`precision N=${n} on ${f.db}: creating jobs (${concurrency} in flight)`);
+  const ids = new Array(n);
+  const t0 = performance.now();
+  await pMap(n, concurrency, async (i) => {
+    const res = await jc.api('POST', '/jobs', {
+      name: `p-${String(i).padStart(6, '0')}`,
+      schedule: { cron: '* * * * * *', timezone: 'UTC' },
+      target: { group: 'bench', path: '/run' },
+    });
+    if (res.status !== 201) throw new Error(`POST /jobs: ${res.status} ${JSON.stringify(res.body)}`);
+    ids[i] = res.body.id;
+  });
+  const setupMs = performance.now() - t0;
+  const armedAt = Date.now();
+  const firstInstant = Math.floor((armedAt + warmup * 1000) / 1000) * 1000 + 1000;
+  const lastInstant = firstInstant + (seconds - 1) * 1000;
+  log(
+    `precision N=${n}: ${n} jobs in ${Math.round(setupMs)} ms; counting ${seconds} s from ${new Date(firstInstant).toISOString()}`,
+  );
+
+  await sleep(firstInstant - Date.now());
+  const cpu = cpuWindow({ jobcenter: jc.pid, worker: worker.pid, driver: process.pid }, store.dbName);
+  let peakRss = 0;
+  while (Date.now() < lastInstant + 1000) {
+    await sleep(Math.min(1000, lastInstant + 1000 - Date.now()));
+    peakRss = Math.max(peakRss, memMb(jc.pid).rss ?? 0);
+  }
+  const cpuPct = cpu.stop();
+  await sleep(lastInstant + grace * 1000 - Date.now());
+  const mem = memMb(jc.pid);
+
+  const overview = await jc.api('GET', '/overview').catch(() => null);
+  const dumpFile = join(tempDir('precision-dump'), 'receipts.tsv');
+  const dumped = await worker.dump(dumpFile);
+  await jc.stop();
+  await worker.stop();
+
+  const stats = analyse(readFileSync(dumpFile, 'utf8'), ids, firstInstant, lastInstant);
+  const stages = await stagesFromDb(store, firstInstant, lastInstant);
+  const target = targetP99(n, ceiling.reqPerSec);
+  const pass =
+    stats.misses === 0 &&
+    stats.duplicates === 0 &&
+    stats.latencyMs.p99 !== null &&
+    stats.latencyMs.p99 <= target.ms;
+  return {
+    n,
+    db: f.db,
+    seconds,
+    warmupS: warmup,
+    graceS: grace,
+    setupMs: Math.round(setupMs),
+    createPerSec: Math.round((n / setupMs) * 1000),
+    ...stats,
+    workerReceived: dumped.count,
+    workerBadBodies: dumped.bad,
+    cpuPct,
+    jobcenterRssMb: mem.rss,
+    jobcenterPeakRssMb: Math.max(peakRss, mem.hwm ?? 0),
+    stages,
+    runs24h: overview?.body?.runs24h ?? null,
+    jobcenterWarnings: jc.problems.length,
+    jobcenterWarningSample: jc.problems.slice(0, 3).map((p) => p.msg),
+    target: { p99Ms: target.ms, rule: target.rule, formulaMs: target.formulaMs },
+    pass,
+  };
+}
+
+/**
+ * Where the lateness goes, from the stored runs of the counted window:
+ * timer = firedAt − scheduledAt (the tick started), sent = first attempt's
+ * sentAt − scheduledAt (after the fire was written); and the runs' statuses.
+ */
+async function stagesFromDb(store, firstInstant, lastInstant) {
+  const rows = await storeQuery(
+    store,
+    `SELECT r.scheduled_at AS s, r.fired_at AS f, a.sent_at AS sent, r.status AS status
+       FROM runs r LEFT JOIN attempts a ON a.run_id = r.id AND a.n = 1
+      WHERE r.scheduled_at >= ? AND r.scheduled_at <= ? AND r.trigger = 'schedule'`,
+    [firstInstant, lastInstant],
+  );
+  const timer = [];
+  const sent = [];
+  const byStatus = {};
+  for (const r of rows) {
+    const s = Number(r.s);
+    if (r.f !== null) timer.push(Number(r.f) - s);
+    if (r.sent !== null) sent.push(Number(r.sent) - s);
+    byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+  }
+  const pick = (v) => {
+    const x = summary(v);
+    return { p50: x.p50, p99: x.p99, max: x.max };
+  };
+  return { runsInWindow: rows.length, byStatus, firedLateMs: pick(timer), sentLateMs: pick(sent) };
+}
+
+/** Receipts → expected/received, misses, duplicates and lateness of each (job, second)'s first receipt. */
+export function analyse(tsv, ids, firstInstant, lastInstant) {
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const n = ids.length;
+  const instants = (lastInstant - firstInstant) / 1000 + 1;
+  const rows = tsv.length ? tsv.split('\n') : [];
+  let minS = Number.POSITIVE_INFINITY;
+  let maxS = Number.NEGATIVE_INFINITY;
+  const parsed = new Array(rows.length);
+  let unknownJob = 0;
+  let notWholeSecond = 0;
+  for (let k = 0; k < rows.length; k++) {
+    const [jobId, s, r, runId, attempt] = rows[k].split('\t');
+    const i = index.get(jobId);
+    const sched = Number(s);
+    if (i === undefined) {
+      unknownJob++;
+      continue;
+    }
+    if (sched % 1000 !== 0) {
+      notWholeSecond++;
+      continue;
+    }
+    parsed[k] = { i, sched, recv: Number(r), runId, attempt: Number(attempt) };
+    if (sched < minS) minS = sched;
+    if (sched > maxS) maxS = sched;
+  }
+  // Duplicates over every receipt (also outside the window): same job and scheduledAt twice.
+  const span = Number.isFinite(minS) ? (maxS - minS) / 1000 + 1 : 0;
+  const all = new Uint8Array(n * span);
+  const inWindow = new Uint8Array(n * instants);
+  const lateness = [];
+  let duplicates = 0;
+  let duplicatesInWindow = 0;
+  let early = 0;
+  let before = 0;
+  let after = 0;
+  let retries = 0;
+  let received = 0;
+  for (const p of parsed) {
+    if (!p) continue;
+    received++;
+    if (p.attempt > 1) retries++;
+    const g = p.i * span + (p.sched - minS) / 1000;
+    if (all[g]) duplicates++;
+    else all[g] = 1;
+    if (p.sched < firstInstant) {
+      before++;
+      continue;
+    }
+    if (p.sched > lastInstant) {
+      after++;
+      continue;
+    }
+    const slot = p.i * instants + (p.sched - firstInstant) / 1000;
+    if (inWindow[slot]) {
+      duplicatesInWindow++;
+      continue;
+    }
+    inWindow[slot] = 1;
+    const l = p.recv - p.sched;
+    if (l < 0) early++;
+    lateness.push(l);
+  }
+  const s = summary(lateness);
+  const expected = n * instants;
+  return {
+    instants,
+    expected,
+    receivedInWindow: lateness.length,
+    misses: expected - lateness.length,
+    duplicates,
+    duplicatesInWindow,
+    receivedTotal: received,
+    beforeWindow: before,
+    afterWindow: after,
+    unknownJob,
+    notWholeSecond,
+    retries,
+    earlyFires: early,
+    latencyMs: {
+      min: round(s.min, 2),
+      p50: round(s.p50, 2),
+      p95: round(s.p95, 2),
+      p99: round(s.p99, 2),
+      max: round(s.max, 2),
+      mean: round(s.mean, 2),
+    },
+  };
+}
+
+export async function run(f) {
+  const list = jobsList(f);
+  log(`precision: measuring the undici ceiling (${num(f['ceiling-seconds'], 5)} s, concurrency 16)`);
+  const ceilWorker = await startWorker({ record: false });
+  const ceiling = await measureCeiling(ceilWorker.url, {
+    seconds: num(f['ceiling-seconds'], 5),
+    concurrency: 16,
+  });
+  await ceilWorker.stop();
+  log(`precision: ceiling ${ceiling.reqPerSec} req/s`);
+
+  const cases = [];
+  for (const n of list) cases.push(await runCase(f, n, ceiling));
+
+  table(
+    `precision — JobCenter on ${f.db}, * * * * * * jobs, lateness = worker receipt − scheduledAt (ms)`,
+    [
+      'N',
+      'seconds',
+      'expected',
+      'received',
+      'misses',
+      'dups',
+      'p50',
+      'p99',
+      'max',
+      'target p99',
+      'pass',
+      'JC CPU %',
+      'JC RSS MB',
+    ],
+    cases.map((c) => [
+      c.n,
+      c.seconds,
+      c.expected,
+      c.receivedInWindow,
+      c.misses,
+      c.duplicates,
+      c.latencyMs.p50,
+      c.latencyMs.p99,
+      c.latencyMs.max,
+      c.target.p99Ms,
+      c.pass ? 'yes' : 'NO',
+      c.cpuPct.jobcenter,
+      c.jobcenterRssMb,
+    ]),
+  );
+  table(
+    'precision — side costs',
+    [
+      'N',
+      'create jobs ms',
+      'jobs/s',
+      'fired−sched p50/p99',
+      'sent−sched p50/p99',
+      'worker CPU %',
+      'PG (this DB) CPU %',
+      'host busy %',
+      'retries',
+      'JC warnings',
+    ],
+    cases.map((c) => [
+      c.n,
+      c.setupMs,
+      c.createPerSec,
+      `${c.stages.firedLateMs.p50}/${c.stages.firedLateMs.p99}`,
+      `${c.stages.sentLateMs.p50}/${c.stages.sentLateMs.p99}`,
+      c.cpuPct.worker,
+      c.cpuPct.postgresDb ?? null,
+      c.cpuPct.hostBusyOfAllCores,
+      c.retries,
+      c.jobcenterWarnings,
+    ]),
+  );
+  table(
+    'raw HTTP ceiling (undici Pool.request → trivial node:http worker, same box)',
+    ['concurrency', 'req/s', 'p50 ms', 'p99 ms', 'client CPU %', 'N=1000 target p99 ms'],
+    [
+      [
+        ceiling.concurrency,
+        ceiling.reqPerSec,
+        ceiling.p50Ms,
+        ceiling.p99Ms,
+        ceiling.clientCpuPct,
+        targetP99(1000, ceiling.reqPerSec).ms,
+      ],
+    ],
+  );
+  emit(f, 'precision', { db: f.db, ceiling, cases, pass: cases.every((c) => c.pass) });
+}
