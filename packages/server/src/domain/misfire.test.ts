@@ -35,12 +35,12 @@ describe('misfire plan', () => {
     const first = [1, 2, 3, 4];
     expect(planMisfire('skip', due(first, 5000), 3)).toEqual({
       missed: [1, 2, 3],
-      summary: { at: 9_999, count: 4997 },
+      summary: { at: 9_999, count: 4997, approximate: false },
       catchup: null,
     });
     expect(planMisfire('fire_once', due(first, 5000), 3)).toEqual({
       missed: [1, 2, 3],
-      summary: { at: 9_998, count: 4996 },
+      summary: { at: 9_998, count: 4996, approximate: false },
       catchup: 9_999,
     });
   });

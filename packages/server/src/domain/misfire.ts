@@ -12,13 +12,15 @@ export interface DueFires {
   /** The latest due fire, and the one before it (null when fewer). */
   last: number | null;
   beforeLast: number | null;
+  /** True when `total` was extrapolated rather than counted (very long outages). */
+  approximate?: boolean;
 }
 
 export interface MisfirePlan {
   /** Nominal times recorded `missed`, one row each. */
   missed: number[];
   /** One more `missed` row standing for fires not recorded one by one. */
-  summary: { at: number; count: number } | null;
+  summary: { at: number; count: number; approximate: boolean } | null;
   /** Under fire_once: the latest fire, run now as a `catchup` run. */
   catchup: number | null;
 }
@@ -36,7 +38,10 @@ export function planMisfire(policy: MisfirePolicy, due: DueFires, maxRows: numbe
   const missed = due.first.slice(0, maxRows);
   return {
     missed,
-    summary: lastMissed === null ? null : { at: lastMissed, count: missedTotal - maxRows },
+    summary:
+      lastMissed === null
+        ? null
+        : { at: lastMissed, count: missedTotal - maxRows, approximate: due.approximate === true },
     catchup,
   };
 }

@@ -278,10 +278,17 @@ export class Scheduler {
         rows.push(missedRun(job, at, now, 'missed: no scheduler was running at this time'));
       if (plan.summary) {
         rows.push(
-          missedRun(job, plan.summary.at, now, `missed ${plan.summary.count} more fires`, {
-            missedCount: plan.summary.count,
-            until: new Date(plan.summary.at).toISOString(),
-          }),
+          missedRun(
+            job,
+            plan.summary.at,
+            now,
+            `missed ${plan.summary.approximate ? 'about ' : ''}${plan.summary.count} more fires`,
+            {
+              missedCount: plan.summary.count,
+              until: new Date(plan.summary.at).toISOString(),
+              ...(plan.summary.approximate ? { approximate: true } : {}),
+            },
+          ),
         );
       }
       if (plan.catchup !== null) {
