@@ -5,6 +5,7 @@
  */
 import { fork, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BENCH_DIR, CLI, log, onCleanup, round, serverRequire, sleep, summary } from './common.mjs';
@@ -89,6 +90,7 @@ export async function startJobCenter({
   config = {},
   dir,
   startTimeoutMs = 120_000,
+  port = 0,
   nodeArgs = process.env.BENCH_JC_NODE_ARGS ? process.env.BENCH_JC_NODE_ARGS.split(' ') : [],
 }) {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
@@ -96,7 +98,7 @@ export async function startJobCenter({
   writeFileSync(
     file,
     JSON.stringify(
-      { host: '127.0.0.1', port: 0, dataDir, ...(databaseUrl ? { databaseUrl } : {}), logLevel, ...config },
+      { host: '127.0.0.1', port, dataDir, ...(databaseUrl ? { databaseUrl } : {}), logLevel, ...config },
       null,
       2,
     ),
@@ -124,6 +126,7 @@ export async function startJobCenter({
   const waiters = [];
   const problems = [];
   let url = null;
+  let listeningLineMs = null;
   let urlResolve;
   const urlReady = new Promise((resolve) => {
     urlResolve = resolve;
@@ -153,7 +156,8 @@ export async function startJobCenter({
       } else {
         const m = line.match(/listening on (http:\/\/\S+)/);
         if (m) {
-          url = m[1];
+          listeningLineMs = at - spawnedAt;
+          url ??= m[1];
           urlResolve({ url, atMs: at - spawnedAt });
         }
       }
@@ -165,7 +169,11 @@ export async function startJobCenter({
     stderr = (stderr + d).slice(-20_000);
   });
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const started = await Promise.race([
+  if (port) {
+    url = `http://127.0.0.1:${port}`;
+    urlResolve({ url, atMs: null });
+  }
+  await Promise.race([
     urlReady,
     exited.then(({ code }) => {
       throw new Error(`jobcenter exited (${code}) before listening:\n${stderr}`);
@@ -197,12 +205,16 @@ export async function startJobCenter({
     url,
     spawnedAt,
     spawnedAtMs,
-    listeningAfterMs: started.atMs,
+    /** When the CLI printed its "listening" line (after the scheduler started), ms after spawn. */
+    get listeningLineMs() {
+      return listeningLineMs;
+    },
     api,
     pool,
     logs,
     problems,
     stderr: () => stderr,
+    exitCode: () => child.exitCode ?? (child.signalCode ? -1 : null),
     /** The first log line with this msg (already seen or still to come). */
     waitLog(msg, timeoutMs = 120_000) {
       const seen = logs.find((l) => l.msg === msg);
@@ -221,6 +233,18 @@ export async function startJobCenter({
       return exited;
     },
   };
+}
+
+/** A free loopback port (bound, then released). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 /** Creates a worker group through the API. */
