@@ -43,7 +43,7 @@ export interface Config {
   connectTimeoutMs: number;
   /** Default response timeout of triggers, ms. Default 30,000. */
   responseTimeoutMs: number;
-  /** Bytes of a worker's answer body read; the rest is discarded. Default 65,536. */
+  /** Bytes of a worker's answer read at most; a larger sync answer is recorded failed. Default 1,048,576. */
   maxResponseBytes: number;
   /** Concurrent connections per worker member. Default 64. */
   connectionsPerMember: number;
@@ -72,7 +72,7 @@ export const DEFAULTS: Config = {
   maxMissedPerJob: 1_000,
   connectTimeoutMs: 3_000,
   responseTimeoutMs: 30_000,
-  maxResponseBytes: 65_536,
+  maxResponseBytes: 1_048_576,
   connectionsPerMember: 64,
   reportLimits: DEFAULT_REPORT_LIMITS,
   shutdownGraceMs: 10_000,

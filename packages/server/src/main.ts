@@ -93,6 +93,7 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     metrics,
     serverKey,
     policy: { backoffMs: config.deliveryBackoffMs, backoffMaxMs: config.deliveryBackoffMaxMs },
+    reportLimits: config.reportLimits,
     publicUrl: () => publicUrl,
     groups: (name) => groupCache.get(name),
     nextFireAfter: (job, at) => scheduler.nextFireAfter(job, at),
@@ -106,7 +107,7 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     misfireThresholdMs: config.misfireThresholdMs,
     maxMissedPerJob: config.maxMissedPerJob,
     onFired: (fires) => {
-      metrics.fires.inc({ trigger: 'schedule' }, fires.length);
+      for (const fire of fires) metrics.fires.inc({ trigger: fire.run.trigger });
       dispatcher.send(fires);
     },
   });

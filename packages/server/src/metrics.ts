@@ -13,7 +13,7 @@ export interface Metrics {
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'jobcenter_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'jobcenter_' });
   return {
     registry,
     fires: new Counter({

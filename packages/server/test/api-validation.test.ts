@@ -345,6 +345,54 @@ describe('API input validation (sqlite)', () => {
     expect(paused.body.items).toHaveLength(0);
   });
 
+  it('runs now with no body at all', async () => {
+    const res = await fetch(`${tc.url}/api/v1/jobs/dup/trigger`, { method: 'POST' });
+    expect(res.status).toBe(202);
+    expect(((await res.json()) as { trigger: string }).trigger).toBe('manual');
+  });
+
+  it('searches names with LIKE wildcards taken literally', async () => {
+    for (const name of ['tmp_under', 'tmpxunder', 'pct%job']) {
+      expect((await tc.api('POST', '/api/v1/jobs', { ...valid, name: name.replace('%', '') })).status).toBe(
+        201,
+      );
+    }
+    const under = await tc.api<{ items: { name: string }[] }>('GET', '/api/v1/jobs?q=tmp_under');
+    expect(under.body.items.map((j) => j.name)).toEqual(['tmp_under']);
+    const pct = await tc.api<{ items: { name: string }[] }>('GET', '/api/v1/jobs?q=%25');
+    expect(pct.body.items).toEqual([]);
+  });
+
+  it('reveals and rotates the own secret of a job with an absolute url, and shows it when PUT creates it', async () => {
+    const created = await tc.api<{ secret: string }>('POST', '/api/v1/jobs', {
+      ...valid,
+      name: 'own-secret',
+      target: { url: 'http://127.0.0.1:9/x' },
+    });
+    const revealed = await tc.api<{ secret: string }>('POST', '/api/v1/jobs/own-secret/secret/reveal');
+    expect(revealed.body.secret).toBe(created.body.secret);
+    const rotated = await tc.api<{ secret: string }>('POST', '/api/v1/jobs/own-secret/secret/rotate');
+    expect(rotated.body.secret).not.toBe(created.body.secret);
+    expect(
+      (await tc.api<{ secret: string }>('POST', '/api/v1/jobs/own-secret/secret/reveal')).body.secret,
+    ).toBe(rotated.body.secret);
+    await expectError('POST', '/api/v1/jobs/dup/secret/reveal', undefined, 400, 'validation_error', 'target');
+
+    await tc.api('POST', '/api/v1/jobs', { ...valid, name: 'moves-to-url' });
+    const moved = await tc.api<{ secret?: string }>('PUT', '/api/v1/jobs/moves-to-url', {
+      ...valid,
+      name: 'moves-to-url',
+      target: { url: 'http://127.0.0.1:9/y' },
+    });
+    expect(moved.body.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const again = await tc.api<{ secret?: string }>('PUT', '/api/v1/jobs/moves-to-url', {
+      ...valid,
+      name: 'moves-to-url',
+      target: { url: 'http://127.0.0.1:9/z' },
+    });
+    expect(again.body.secret, 'shown only when created').toBeUndefined();
+  });
+
   it('serves the OpenAPI document and the reference page', async () => {
     const doc = await tc.api<{ openapi: string; paths: Record<string, unknown> }>(
       'GET',

@@ -26,6 +26,7 @@ type RunBody = {
   trigger: string;
   params: Record<string, unknown>;
   member: string | null;
+  truncated: boolean;
 };
 
 describe.each(DIALECTS)('engine on %s', (dialect) => {
@@ -221,6 +222,19 @@ describe.each(DIALECTS)('engine on %s', (dialect) => {
       notifyStatus: 'delivered',
       output: null,
     });
+  });
+
+  it('caps a large sync result (marked truncated), and fails an answer too large to read', async () => {
+    const job = await createJob({ name: jobName(), target: { group: 'solo', path: '/sync-big' } });
+    const capped = await runWhen(
+      (await runNow(job.id, { messageChars: 10_000, outputBytes: 200_000 })).id,
+      ended,
+    );
+    expect(capped).toMatchObject({ status: 'succeeded', truncated: true, output: { truncated: true } });
+    expect(capped.message?.length).toBeLessThan(4_100);
+    const huge = await runWhen((await runNow(job.id, { outputBytes: 2_000_000 })).id, ended);
+    expect(huge).toMatchObject({ status: 'failed', notifyStatus: 'delivered' });
+    expect(huge.message).toMatch(/larger than maxResponseBytes/);
   });
 
   it('runs an async job: 202, progress with log lines, then the result by callback', async () => {

@@ -7,7 +7,12 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  LogController,
+} from 'fastify';
 import { ApiError } from '../errors.js';
 import { registerAuth } from './auth.js';
 import type { ApiContext } from './context.js';
@@ -42,7 +47,7 @@ const validators = { body: makeAjv(false), request: makeAjv(true) };
 export async function buildApp(ctx: ApiContext, logger: FastifyBaseLogger): Promise<App> {
   const app = Fastify({
     loggerInstance: logger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 4 * 1024 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(({ schema, httpPart }) =>
@@ -69,8 +74,7 @@ export async function buildApp(ctx: ApiContext, logger: FastifyBaseLogger): Prom
         .status(400)
         .send(new ApiError('validation_error', `body: ${err.message}`, 'body').toJSON());
     }
-    if (status < 500)
-      return reply.status(status).send({ error: { code: 'bad_request', message: err.message } });
+    if (status < 500) return reply.status(status).send(new ApiError('bad_request', err.message).toJSON());
     request.log.error({ err }, 'request failed');
     return reply.status(500).send(new ApiError('internal_error').toJSON());
   });

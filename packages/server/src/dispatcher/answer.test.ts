@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { readAnswer, syncResult } from './answer.js';
 
-const ok = (status: number, body = '') => ({
+const ok = (status: number, body = '', truncated = false) => ({
   ok: true as const,
   status,
   body,
+  truncated,
   contentType: 'application/json',
   latencyMs: 1,
 });
@@ -40,6 +41,18 @@ describe('worker answers', () => {
     });
     expect(syncResult('[1,2]')).toEqual({ status: 'succeeded', message: null, output: null });
   });
+  it('a sync answer too large to read is a failure saying so', () => {
+    expect(readAnswer(ok(200, '{"status":"succeeded","output":"…', true))).toMatchObject({
+      kind: 'finished',
+      result: { status: 'failed', message: expect.stringMatching(/larger than maxResponseBytes/) },
+    });
+  });
+
+  it('only 200, 201 and 204 are sync answers', () => {
+    expect(readAnswer(ok(203))).toMatchObject({ kind: 'failed', error: 'HTTP 203' });
+    expect(readAnswer(ok(201))).toMatchObject({ kind: 'finished' });
+  });
+
   it('an unknown status is a failure that names it', () => {
     expect(syncResult('{"status":"ok"}')).toMatchObject({
       status: 'failed',

@@ -12,8 +12,18 @@ export function readAnswer(sent: SendResult): Answer {
   const { status } = sent;
   if (status === 202) return { kind: 'accepted' };
   if (status === 409) return { kind: 'failed', error: 'member busy (409)' };
-  if (status < 200 || status >= 300) {
+  if (status !== 200 && status !== 201 && status !== 204) {
     return { kind: 'failed', error: `HTTP ${status}${sent.body ? `: ${sent.body.slice(0, 200)}` : ''}` };
+  }
+  if (sent.truncated) {
+    return {
+      kind: 'finished',
+      result: {
+        status: 'failed',
+        message: `the worker's answer was larger than maxResponseBytes and was not read: report large output by callback`,
+        output: null,
+      },
+    };
   }
   return { kind: 'finished', result: syncResult(sent.body) };
 }

@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { setCappedTimeout } from '../clock.js';
+import { capMessage, capOutput, type ReportLimits } from '../domain/callback-rules.js';
 import { afterFailedAttempt, type DeliveryPolicy, deliveryGiveUpAt } from '../domain/delivery.js';
 import type { Job } from '../domain/job.js';
 import { memberOrder } from '../domain/routing.js';
@@ -41,6 +42,8 @@ export interface DispatcherOptions {
   http: HttpClient;
   metrics: Metrics;
   policy: DeliveryPolicy;
+  /** Caps on stored message and output, as for callbacks. */
+  reportLimits: ReportLimits;
   serverKey: Buffer;
   /** Base of callback URLs, e.g. http://jobcenter.internal:8080 */
   publicUrl: () => string;
@@ -295,7 +298,17 @@ export class Dispatcher {
       return { done: true, record };
     }
     if (answer.kind === 'finished') {
-      this.record(d, record, { kind: 'finished', member: member.url, at, result: answer.result });
+      const message = capMessage(answer.result.message, this.options.reportLimits);
+      const output = capOutput(answer.result.output, this.options.reportLimits);
+      this.record(d, record, {
+        kind: 'finished',
+        member: member.url,
+        at,
+        status: answer.result.status,
+        message: message.value,
+        outputJson: output.json,
+        truncated: message.cut || output.cut,
+      });
       metrics.deliveries.inc({ outcome: 'finished' });
       return { done: true, record };
     }

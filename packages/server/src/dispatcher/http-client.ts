@@ -15,7 +15,14 @@ export interface SendOptions {
 }
 
 export type SendResult =
-  | { ok: true; status: number; body: string; contentType: string | null; latencyMs: number }
+  | {
+      ok: true;
+      status: number;
+      body: string;
+      truncated: boolean;
+      contentType: string | null;
+      latencyMs: number;
+    }
   | { ok: false; error: string; latencyMs: number };
 
 export class HttpClient {
@@ -48,12 +55,13 @@ export class HttpClient {
         bodyTimeout: options.responseTimeoutMs,
         signal: options.signal,
       });
-      const body = await readCapped(response.body, this.options.maxResponseBytes);
+      const { body, truncated } = await readCapped(response.body, this.options.maxResponseBytes);
       const type = response.headers['content-type'];
       return {
         ok: true,
         status: response.statusCode,
         body,
+        truncated,
         contentType: typeof type === 'string' ? type : null,
         latencyMs: Math.round(performance.now() - started),
       };
@@ -68,19 +76,21 @@ export class HttpClient {
   }
 }
 
-async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, max: number): Promise<string> {
+async function readCapped(
+  body: AsyncIterable<Buffer> & { destroy(): void },
+  max: number,
+): Promise<{ body: string; truncated: boolean }> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
     if (size + chunk.length > max) {
-      chunks.push(chunk.subarray(0, max - size));
       body.destroy();
-      break;
+      return { body: Buffer.concat(chunks).toString('utf8'), truncated: true };
     }
     chunks.push(chunk);
     size += chunk.length;
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return { body: Buffer.concat(chunks).toString('utf8'), truncated: false };
 }
 
 function describe(err: unknown, options: SendOptions): string {

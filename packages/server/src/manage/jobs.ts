@@ -59,7 +59,8 @@ export class JobManager {
     return job;
   }
 
-  async replace(idOrName: string, input: JobInput): Promise<Job> {
+  /** Replaces the whole job; `newSecret` is set when the job just got its own secret. */
+  async replace(idOrName: string, input: JobInput): Promise<{ job: Job; newSecret: string | null }> {
     const current = await this.get(idOrName);
     const spec = toJobSpec(input, this.defaults);
     await this.checkGroup(spec.target.group);
@@ -86,7 +87,22 @@ export class JobManager {
       throw err;
     }
     this.events.jobChanged(job.id, job);
-    return job;
+    return { job, newSecret: job.secret !== null && current.secret === null ? job.secret : null };
+  }
+
+  /** A new signing secret for a job with an absolute target.url. */
+  async rotateSecret(idOrName: string): Promise<Job> {
+    const job = await this.get(idOrName);
+    if (job.secret === null) {
+      throw invalid(
+        'target',
+        "this job uses its worker group's secret (see /worker-groups/{name}/secret/rotate)",
+      );
+    }
+    const updated: Job = { ...job, secret: newSecret(), updatedAt: this.clock.now() };
+    await this.store.jobs.replace(updated);
+    this.events.jobChanged(job.id, updated);
+    return updated;
   }
 
   async delete(idOrName: string): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Job } from '../domain/job.js';
 import type { RunStatus } from '../domain/run.js';
 import { isId } from '../ids.js';
@@ -159,16 +159,20 @@ export class JobsRepo {
     }
     if (filter.q) {
       const like = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      query = query.where((eb) =>
-        eb.or([
-          eb(eb.fn('lower', ['jobs.name']), 'like', eb.val(like)),
-          eb(eb.fn('lower', ['jobs.description']), 'like', eb.val(like)),
+      // ESCAPE is explicit: SQLite has no default escape character, PostgreSQL's is the backslash.
+      query = query.where(({ or }) =>
+        or([
+          sql<boolean>`lower(jobs.name) like ${like} escape '\\'`,
+          sql<boolean>`lower(jobs.description) like ${like} escape '\\'`,
         ]),
       );
     }
     if (filter.team !== undefined) query = query.where('jobs.team', '=', filter.team);
     if (filter.owner !== undefined) query = query.where('jobs.owner', '=', filter.owner);
-    if (filter.tag !== undefined) query = query.where('jobs.tags_index', 'like', `%,${filter.tag},%`);
+    if (filter.tag !== undefined) {
+      const tag = `%,${filter.tag.replace(/[\\%_]/g, (c) => `\\${c}`)},%`;
+      query = query.where(sql<boolean>`jobs.tags_index like ${tag} escape '\\'`);
+    }
     if (filter.enabled !== undefined) query = query.where('jobs.enabled', '=', filter.enabled ? 1 : 0);
     if (filter.lastStatus !== undefined) {
       const status = filter.lastStatus;

@@ -65,12 +65,14 @@ export class LeaseRepo {
       const expiresAt = Number(current.expires_at);
       if (current.holder !== holder && expiresAt > now) return null;
       const epoch = Number(current.epoch) + 1;
-      await trx
+      const taken = await trx
         .updateTable('leases')
         .set({ holder, epoch, expires_at: now + ttlMs })
         .where('name', '=', name)
         .where('epoch', '=', Number(current.epoch))
-        .execute();
+        .executeTakeFirst();
+      // Another node took it between our read and our write.
+      if (Number(taken.numUpdatedRows) !== 1) return null;
       return { holder, epoch, expiresAt: now + ttlMs, firedThrough: Number(current.fired_through) };
     });
   }

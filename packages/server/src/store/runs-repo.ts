@@ -27,7 +27,16 @@ export interface NewRun {
 /** What one delivery attempt changed. Applied only while the run is still `pending`. */
 export type DeliveryOutcome =
   | { kind: 'accepted'; member: string; at: number }
-  | { kind: 'finished'; member: string; at: number; result: RunResult }
+  | {
+      kind: 'finished';
+      member: string;
+      at: number;
+      status: RunResult['status'];
+      /** Already capped, as every stored result is. */
+      message: string | null;
+      outputJson: string | null;
+      truncated: boolean;
+    }
   | { kind: 'retry_later'; nextAttemptAt: number }
   | { kind: 'undelivered'; at: number; message: string };
 
@@ -36,7 +45,18 @@ export type DeliveryOutcome =
  * member, result, message or heartbeat yet, so writing them as null when an
  * outcome has none changes nothing.
  */
-function deliveryColumns(outcome: DeliveryOutcome) {
+function deliveryColumns(outcome: DeliveryOutcome): {
+  status: string;
+  notify: string;
+  member: string | null;
+  nextAttemptAt: number | null;
+  finishedAt: number | null;
+  message: string | null;
+  output: string | null;
+  heartbeatAt: number | null;
+  truncated: 0 | 1;
+  progress: number | null;
+} {
   switch (outcome.kind) {
     case 'accepted':
       return {
@@ -48,17 +68,21 @@ function deliveryColumns(outcome: DeliveryOutcome) {
         message: null,
         output: null,
         heartbeatAt: outcome.at,
+        truncated: 0,
+        progress: null,
       };
     case 'finished':
       return {
-        status: outcome.result.status,
+        status: outcome.status,
         notify: 'delivered',
         member: outcome.member,
         nextAttemptAt: null,
         finishedAt: outcome.at,
-        message: outcome.result.message,
-        output: outcome.result.output === null ? null : toJson(outcome.result.output),
+        message: outcome.message,
+        output: outcome.outputJson,
         heartbeatAt: null,
+        truncated: outcome.truncated ? 1 : 0,
+        progress: outcome.status === 'succeeded' ? 100 : null,
       };
     case 'retry_later':
       return {
@@ -70,6 +94,8 @@ function deliveryColumns(outcome: DeliveryOutcome) {
         message: null,
         output: null,
         heartbeatAt: null,
+        truncated: 0,
+        progress: null,
       };
     case 'undelivered':
       return {
@@ -81,6 +107,8 @@ function deliveryColumns(outcome: DeliveryOutcome) {
         message: outcome.message,
         output: null,
         heartbeatAt: null,
+        truncated: 0,
+        progress: null,
       };
   }
 }
@@ -238,12 +266,12 @@ export class RunsRepo {
       // attempts are all recorded above); the guard leaves runs that moved on.
       const last = new Map<string, DeliveryUpdate>();
       for (const u of updates) last.set(u.runId, u);
-      for (const part of chunk([...last.values()], 10, this.dialect.maxParams)) {
+      for (const part of chunk([...last.values()], 12, this.dialect.maxParams)) {
         const rows = part.map(({ runId, attempt, outcome }) => {
           const v = deliveryColumns(outcome);
-          return sql`(${runId}, ${v.status}, ${v.notify}, ${v.member}, CAST(${attempt.n} AS bigint), CAST(${v.nextAttemptAt} AS bigint), CAST(${v.finishedAt} AS bigint), CAST(${v.message} AS text), CAST(${v.output} AS text), CAST(${v.heartbeatAt} AS bigint))`;
+          return sql`(${runId}, ${v.status}, ${v.notify}, ${v.member}, CAST(${attempt.n} AS bigint), CAST(${v.nextAttemptAt} AS bigint), CAST(${v.finishedAt} AS bigint), CAST(${v.message} AS text), CAST(${v.output} AS text), CAST(${v.heartbeatAt} AS bigint), CAST(${v.truncated} AS bigint), CAST(${v.progress} AS bigint))`;
         });
-        await sql`WITH v(id, status, notify_status, member, attempt_count, next_attempt_at, finished_at, message, output, heartbeat_at) AS (VALUES ${sql.join(rows)})
+        await sql`WITH v(id, status, notify_status, member, attempt_count, next_attempt_at, finished_at, message, output, heartbeat_at, truncated, progress) AS (VALUES ${sql.join(rows)})
 UPDATE runs SET
   status = v.status,
   notify_status = v.notify_status,
@@ -254,7 +282,9 @@ UPDATE runs SET
   duration_ms = v.finished_at - runs.fired_at,
   message = v.message,
   output = v.output,
-  last_heartbeat_at = v.heartbeat_at
+  last_heartbeat_at = v.heartbeat_at,
+  truncated = v.truncated,
+  progress = v.progress
 FROM v
 WHERE runs.id = v.id AND runs.status = 'pending' AND runs.notify_status = 'pending'`.execute(trx);
       }

@@ -110,9 +110,11 @@ export const jobRoutes =
         },
       },
       async (request) => {
-        const job = await ctx.jobs.replace(request.params.job, request.body);
+        const { job, newSecret } = await ctx.jobs.replace(request.params.job, request.body);
         const last = await ctx.store.runs.latestRuns([job.id]);
-        return jobView(job, ctx.nextFireAt(job), last.get(job.id));
+        const view = jobView(job, ctx.nextFireAt(job), last.get(job.id));
+        // A job that just moved to an absolute target.url shows its new secret this once.
+        return newSecret ? { ...view, secret: newSecret } : view;
       },
     );
 
@@ -169,10 +171,51 @@ export const jobRoutes =
           ),
           response: { 202: RunView, ...errors },
         },
+        // A bare `POST …/trigger` (no body at all) means "run now with the job's params".
+        preValidation: async (request) => {
+          if (request.body === undefined || request.body === null) request.body = {};
+        },
       },
       async (request, reply) => {
         const run = await ctx.jobs.trigger(request.params.job, request.body?.params);
         return reply.status(202).send(runView(run, []));
+      },
+    );
+
+    const SecretView = Type.Object({ job: Type.String(), secret: Type.String() });
+    app.post(
+      '/jobs/:job/secret/reveal',
+      {
+        schema: {
+          tags: ['jobs'],
+          summary: 'Show the signing secret of a job with an absolute target.url',
+          params: JobParam,
+          response: { 200: SecretView, ...errors },
+        },
+      },
+      async (request) => {
+        const job = await ctx.jobs.get(request.params.job);
+        if (job.secret === null)
+          throw invalid(
+            'target',
+            "this job uses its worker group's secret (see /worker-groups/{name}/secret/reveal)",
+          );
+        return { job: job.name, secret: job.secret };
+      },
+    );
+    app.post(
+      '/jobs/:job/secret/rotate',
+      {
+        schema: {
+          tags: ['jobs'],
+          summary: 'Replace the signing secret of a job with an absolute target.url',
+          params: JobParam,
+          response: { 200: SecretView, ...errors },
+        },
+      },
+      async (request) => {
+        const job = await ctx.jobs.rotateSecret(request.params.job);
+        return { job: job.name, secret: job.secret as string };
       },
     );
 
