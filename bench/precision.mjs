@@ -23,10 +23,13 @@ import {
   table,
   tempDir,
 } from './lib/common.mjs';
+import { insertGroup, insertJobs, makeJob, openBenchStore } from './lib/jobs.mjs';
 import { createGroup, measureCeiling, startJobCenter, startWorker } from './lib/procs.mjs';
 
 export const usage = `npm run bench -- precision [--jobs 100[,1000,10000]] [--seconds 60] [--db sqlite|postgres]
-  [--warmup 3] [--grace 5] [--create-concurrency 20] [--ceiling-seconds 5] [--save]
+  [--warmup 3] [--grace 5] [--create-concurrency 20] [--ceiling-seconds 5] [--setup api|store] [--save]
+--setup api (default) creates the jobs through POST /api/v1/jobs while the server runs; store writes them
+into the database before it starts (for when the API stalls under the firing load).
 Each N in --jobs is a separate case with a fresh database, worker and JobCenter.`;
 
 export function flags(argv) {
@@ -35,6 +38,7 @@ export function flags(argv) {
     grace: { type: 'string' },
     'create-concurrency': { type: 'string' },
     'ceiling-seconds': { type: 'string' },
+    setup: { type: 'string' },
   });
 }
 
@@ -55,6 +59,9 @@ export function hardTimeoutMs(f) {
   return ms;
 }
 
+/** How long creating N jobs through the API may take before the case is given up. */
+const setupBudgetMs = (n) => (60 + n / 50) * 1000;
+
 /** The latency target for N jobs, given the ceiling in requests per second. */
 export function targetP99(n, ceilingPerSec) {
   const formula = 1.5 * (n / (ceilingPerSec / 1000)) + 5;
@@ -68,28 +75,68 @@ async function runCase(f, n, ceiling) {
   const warmup = num(f.warmup, 3);
   const grace = num(f.grace, 5);
   const concurrency = num(f['create-concurrency'], 20);
+  const setup = f.setup ?? 'api';
   const store = await scratchStore('precision', f.db);
   const worker = await startWorker({ record: true });
-  const jc = await startJobCenter({
-    dataDir: store.dataDir,
-    databaseUrl: store.databaseUrl,
-    logLevel: 'warn',
-  });
-  await createGroup(jc, 'bench', [worker.url]);
-
-  log(`precision N=${n} on ${f.db}: creating jobs (${concurrency} in flight)`);
   const ids = new Array(n);
+  let created = 0;
+  let setupError = null;
+  let jc;
   const t0 = performance.now();
-  await pMap(n, concurrency, async (i) => {
-    const res = await jc.api('POST', '/jobs', {
-      name: `p-${String(i).padStart(6, '0')}`,
-      schedule: { cron: '* * * * * *', timezone: 'UTC' },
-      target: { group: 'bench', path: '/run' },
+  if (setup === 'store') {
+    // Written straight into the store before the server starts (when the API cannot keep up).
+    const repo = await openBenchStore(store);
+    await insertGroup(repo, 'bench', [worker.url]);
+    await insertJobs(repo, n, (i) => {
+      const job = makeJob(`p-${String(i).padStart(6, '0')}`);
+      ids[i] = job.id;
+      return job;
     });
-    if (res.status !== 201) throw new Error(`POST /jobs: ${res.status} ${JSON.stringify(res.body)}`);
-    ids[i] = res.body.id;
-  });
+    await repo.close();
+    created = n;
+    jc = await startJobCenter({ dataDir: store.dataDir, databaseUrl: store.databaseUrl, logLevel: 'warn' });
+  } else {
+    jc = await startJobCenter({ dataDir: store.dataDir, databaseUrl: store.databaseUrl, logLevel: 'warn' });
+    await createGroup(jc, 'bench', [worker.url]);
+    log(`precision N=${n} on ${f.db}: creating jobs through the API (${concurrency} in flight)`);
+    try {
+      const budgetMs = setupBudgetMs(n);
+      await pMap(n, concurrency, async (i) => {
+        if (performance.now() - t0 > budgetMs)
+          throw new Error(`setup budget of ${budgetMs / 1000} s exceeded`);
+        const res = await jc.api('POST', '/jobs', {
+          name: `p-${String(i).padStart(6, '0')}`,
+          schedule: { cron: '* * * * * *', timezone: 'UTC' },
+          target: { group: 'bench', path: '/run' },
+        });
+        if (res.status !== 201) throw new Error(`POST /jobs: ${res.status} ${JSON.stringify(res.body)}`);
+        ids[i] = res.body.id;
+        created++;
+      });
+    } catch (err) {
+      setupError = `${err?.name ?? 'Error'}: ${err?.message ?? err} after ${created} jobs in ${Math.round(performance.now() - t0)} ms`;
+    }
+  }
   const setupMs = performance.now() - t0;
+  if (setupError) {
+    log(`precision N=${n}: setup failed: ${setupError}`);
+    await jc.stop();
+    await worker.stop();
+    return {
+      n,
+      db: f.db,
+      setup,
+      setupError,
+      created,
+      setupMs: Math.round(setupMs),
+      latencyMs: {},
+      cpuPct: {},
+      stages: { firedLateMs: {}, sentLateMs: {} },
+      perSecondMs: {},
+      target: targetP99(n, ceiling.reqPerSec),
+      pass: false,
+    };
+  }
   const armedAt = Date.now();
   const firstInstant = Math.floor((armedAt + warmup * 1000) / 1000) * 1000 + 1000;
   const lastInstant = firstInstant + (seconds - 1) * 1000;
@@ -108,7 +155,7 @@ async function runCase(f, n, ceiling) {
   await sleep(lastInstant + grace * 1000 - Date.now());
   const mem = memMb(jc.pid);
 
-  const overview = await jc.api('GET', '/overview').catch(() => null);
+  const overview = await jc.api('GET', '/overview', undefined, { timeoutMs: 10_000 }).catch(() => null);
   const dumpFile = join(tempDir('precision-dump'), 'receipts.tsv');
   const dumped = await worker.dump(dumpFile);
   await jc.stop();
@@ -125,6 +172,7 @@ async function runCase(f, n, ceiling) {
   return {
     n,
     db: f.db,
+    setup,
     seconds,
     warmupS: warmup,
     graceS: grace,
@@ -206,6 +254,8 @@ export function analyse(tsv, ids, firstInstant, lastInstant) {
   const all = new Uint8Array(n * span);
   const inWindow = new Uint8Array(n * instants);
   const lateness = [];
+  const firstBySecond = new Array(instants);
+  const lastBySecond = new Array(instants);
   let duplicates = 0;
   let duplicatesInWindow = 0;
   let early = 0;
@@ -237,8 +287,13 @@ export function analyse(tsv, ids, firstInstant, lastInstant) {
     const l = p.recv - p.sched;
     if (l < 0) early++;
     lateness.push(l);
+    const sec = (p.sched - firstInstant) / 1000;
+    if (!(l >= firstBySecond[sec])) firstBySecond[sec] = l;
+    if (!(l <= lastBySecond[sec])) lastBySecond[sec] = l;
   }
   const s = summary(lateness);
+  const first = summary(firstBySecond.filter((x) => x !== undefined));
+  const spread = summary(lastBySecond.map((x, k) => x - firstBySecond[k]).filter((x) => !Number.isNaN(x)));
   const expected = n * instants;
   return {
     instants,
@@ -254,6 +309,13 @@ export function analyse(tsv, ids, firstInstant, lastInstant) {
     notWholeSecond,
     retries,
     earlyFires: early,
+    // Per counted second: when its first trigger arrived, and how long until its last one did.
+    perSecondMs: {
+      firstArrivalP50: round(first.p50, 2),
+      firstArrivalMax: round(first.max, 2),
+      spreadP50: round(spread.p50, 2),
+      spreadMax: round(spread.max, 2),
+    },
     latencyMs: {
       min: round(s.min, 2),
       p50: round(s.p50, 2),
@@ -264,6 +326,8 @@ export function analyse(tsv, ids, firstInstant, lastInstant) {
     },
   };
 }
+
+const pair = (x) => (x?.p50 === undefined ? null : `${x.p50}/${x.p99}`);
 
 export async function run(f) {
   const list = jobsList(f);
@@ -319,6 +383,8 @@ export async function run(f) {
       'create jobs ms',
       'jobs/s',
       'fired−sched p50/p99',
+      '1st arrival p50',
+      'spread p50',
       'sent−sched p50/p99',
       'worker CPU %',
       'PG (this DB) CPU %',
@@ -330,8 +396,10 @@ export async function run(f) {
       c.n,
       c.setupMs,
       c.createPerSec,
-      `${c.stages.firedLateMs.p50}/${c.stages.firedLateMs.p99}`,
-      `${c.stages.sentLateMs.p50}/${c.stages.sentLateMs.p99}`,
+      pair(c.stages.firedLateMs),
+      c.perSecondMs.firstArrivalP50,
+      c.perSecondMs.spreadP50,
+      pair(c.stages.sentLateMs),
       c.cpuPct.worker,
       c.cpuPct.postgresDb ?? null,
       c.cpuPct.hostBusyOfAllCores,

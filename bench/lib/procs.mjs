@@ -184,14 +184,14 @@ export async function startJobCenter({
   ]);
   const pool = new undici.Pool(url, { connections: 32, keepAliveTimeout: 60_000 });
   onCleanup(() => (pool.closed || pool.destroyed ? undefined : pool.close()));
-  const api = async (method, path, body) => {
+  const api = async (method, path, body, { timeoutMs = 120_000 } = {}) => {
     const res = await pool.request({
       method,
       path: `/api/v1${path}`,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
-      headersTimeout: 120_000,
-      bodyTimeout: 120_000,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
     });
     const text = await res.body.text();
     let parsed = text;
