@@ -393,6 +393,13 @@ describe('API input validation (sqlite)', () => {
     expect(again.body.secret, 'shown only when created').toBeUndefined();
   });
 
+  it('serves a start page at the root', async () => {
+    const res = await fetch(`${tc.url}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await res.text()).toMatch(/href="\/api\/docs"/);
+  });
+
   it('serves the OpenAPI document and the reference page', async () => {
     const doc = await tc.api<{ openapi: string; paths: Record<string, unknown> }>(
       'GET',
