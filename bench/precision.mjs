@@ -27,7 +27,9 @@ import { insertGroup, insertJobs, makeJob, openBenchStore } from './lib/jobs.mjs
 import { createGroup, measureCeiling, startJobCenter, startWorker } from './lib/procs.mjs';
 
 export const usage = `npm run bench -- precision [--jobs 100[,1000,10000]] [--seconds 60] [--db sqlite|postgres]
-  [--warmup 3] [--grace 5] [--create-concurrency 20] [--ceiling-seconds 5] [--setup api|store] [--save]
+  [--warmup 3] [--grace 5] [--create-concurrency 20] [--ceiling-seconds 5] [--setup api|store] [--period s|m] [--save]
+--period m: jobs on '* * * * *' (every minute) instead of every second; --seconds (default 120) then counts
+whole minutes, warm-up defaults to 1 s and grace to 10 s (the peers' minute runs use the same margin).
 --setup api (default) creates the jobs through POST /api/v1/jobs while the server runs; store writes them
 into the database before it starts (for when the API stalls under the firing load).
 Each N in --jobs is a separate case with a fresh database, worker and JobCenter.`;
@@ -39,6 +41,7 @@ export function flags(argv) {
     'create-concurrency': { type: 'string' },
     'ceiling-seconds': { type: 'string' },
     setup: { type: 'string' },
+    period: { type: 'string' },
   });
 }
 
@@ -51,11 +54,29 @@ function jobsList(f) {
   return parts.map((p) => num(p));
 }
 
+/** Period, cron, counted window, warm-up and grace: per second (default) or per minute (--period m). */
+function timing(f) {
+  const minute = f.period === 'm';
+  if (f.period !== undefined && !['s', 'm'].includes(f.period)) throw new Error('--period must be s or m');
+  const periodMs = minute ? 60_000 : 1000;
+  const seconds = num(f.seconds, minute ? 120 : 60);
+  if ((seconds * 1000) % periodMs !== 0)
+    throw new Error(`--seconds must be a multiple of ${periodMs / 1000}`);
+  return {
+    periodMs,
+    cron: minute ? '* * * * *' : '* * * * * *',
+    seconds,
+    warmup: num(f.warmup, minute ? 1 : 3),
+    grace: num(f.grace, minute ? 10 : 5),
+  };
+}
+
 export function hardTimeoutMs(f) {
-  const seconds = num(f.seconds, 60);
+  const t = timing(f);
   let ms = 60_000;
-  for (const n of jobsList(f))
-    ms += (120 + n / 100 + seconds + num(f.warmup, 3) + num(f.grace, 5) + 60) * 1000;
+  for (const n of jobsList(f)) {
+    ms += (180 + setupBudgetMs(n) / 1000 + t.seconds + t.periodMs / 1000 + t.grace + 60) * 1000;
+  }
   return ms;
 }
 
@@ -71,9 +92,7 @@ export function targetP99(n, ceilingPerSec) {
 }
 
 async function runCase(f, n, ceiling) {
-  const seconds = num(f.seconds, 60);
-  const warmup = num(f.warmup, 3);
-  const grace = num(f.grace, 5);
+  const { periodMs: P, cron, seconds, warmup, grace } = timing(f);
   const concurrency = num(f['create-concurrency'], 20);
   const setup = f.setup ?? 'api';
   const store = await scratchStore('precision', f.db);
@@ -88,7 +107,7 @@ async function runCase(f, n, ceiling) {
     const repo = await openBenchStore(store);
     await insertGroup(repo, 'bench', [worker.url]);
     await insertJobs(repo, n, (i) => {
-      const job = makeJob(`p-${String(i).padStart(6, '0')}`);
+      const job = makeJob(`p-${String(i).padStart(6, '0')}`, { schedule: { cron, timezone: 'UTC' } });
       ids[i] = job.id;
       return job;
     });
@@ -106,7 +125,7 @@ async function runCase(f, n, ceiling) {
           throw new Error(`setup budget of ${budgetMs / 1000} s exceeded`);
         const res = await jc.api('POST', '/jobs', {
           name: `p-${String(i).padStart(6, '0')}`,
-          schedule: { cron: '* * * * * *', timezone: 'UTC' },
+          schedule: { cron, timezone: 'UTC' },
           target: { group: 'bench', path: '/run' },
         });
         if (res.status !== 201) throw new Error(`POST /jobs: ${res.status} ${JSON.stringify(res.body)}`);
@@ -138,8 +157,8 @@ async function runCase(f, n, ceiling) {
     };
   }
   const armedAt = Date.now();
-  const firstInstant = Math.floor((armedAt + warmup * 1000) / 1000) * 1000 + 1000;
-  const lastInstant = firstInstant + (seconds - 1) * 1000;
+  const firstInstant = Math.floor((armedAt + warmup * 1000) / P) * P + P;
+  const lastInstant = firstInstant + ((seconds * 1000) / P - 1) * P;
   log(
     `precision N=${n}: ${n} jobs in ${Math.round(setupMs)} ms; counting ${seconds} s from ${new Date(firstInstant).toISOString()}`,
   );
@@ -147,8 +166,8 @@ async function runCase(f, n, ceiling) {
   await sleep(firstInstant - Date.now());
   const cpu = cpuWindow({ jobcenter: jc.pid, worker: worker.pid, driver: process.pid }, store.dbName);
   let peakRss = 0;
-  while (Date.now() < lastInstant + 1000) {
-    await sleep(Math.min(1000, lastInstant + 1000 - Date.now()));
+  while (Date.now() < lastInstant + Math.min(P, grace * 1000)) {
+    await sleep(Math.min(1000, lastInstant + Math.min(P, grace * 1000) - Date.now()));
     peakRss = Math.max(peakRss, memMb(jc.pid).rss ?? 0);
   }
   const cpuPct = cpu.stop();
@@ -161,7 +180,7 @@ async function runCase(f, n, ceiling) {
   await jc.stop();
   await worker.stop();
 
-  const stats = analyse(readFileSync(dumpFile, 'utf8'), ids, firstInstant, lastInstant);
+  const stats = analyse(readFileSync(dumpFile, 'utf8'), ids, firstInstant, lastInstant, P);
   const stages = await stagesFromDb(store, firstInstant, lastInstant);
   const target = targetP99(n, ceiling.reqPerSec);
   const pass =
@@ -173,6 +192,7 @@ async function runCase(f, n, ceiling) {
     n,
     db: f.db,
     setup,
+    cron,
     seconds,
     warmupS: warmup,
     graceS: grace,
@@ -223,10 +243,10 @@ async function stagesFromDb(store, firstInstant, lastInstant) {
 }
 
 /** Receipts → expected/received, misses, duplicates and lateness of each (job, second)'s first receipt. */
-export function analyse(tsv, ids, firstInstant, lastInstant) {
+export function analyse(tsv, ids, firstInstant, lastInstant, P = 1000) {
   const index = new Map(ids.map((id, i) => [id, i]));
   const n = ids.length;
-  const instants = (lastInstant - firstInstant) / 1000 + 1;
+  const instants = (lastInstant - firstInstant) / P + 1;
   const rows = tsv.length ? tsv.split('\n') : [];
   let minS = Number.POSITIVE_INFINITY;
   let maxS = Number.NEGATIVE_INFINITY;
@@ -241,7 +261,7 @@ export function analyse(tsv, ids, firstInstant, lastInstant) {
       unknownJob++;
       continue;
     }
-    if (sched % 1000 !== 0) {
+    if (sched % P !== 0) {
       notWholeSecond++;
       continue;
     }
@@ -250,7 +270,7 @@ export function analyse(tsv, ids, firstInstant, lastInstant) {
     if (sched > maxS) maxS = sched;
   }
   // Duplicates over every receipt (also outside the window): same job and scheduledAt twice.
-  const span = Number.isFinite(minS) ? (maxS - minS) / 1000 + 1 : 0;
+  const span = Number.isFinite(minS) ? (maxS - minS) / P + 1 : 0;
   const all = new Uint8Array(n * span);
   const inWindow = new Uint8Array(n * instants);
   const lateness = [];
@@ -267,7 +287,7 @@ export function analyse(tsv, ids, firstInstant, lastInstant) {
     if (!p) continue;
     received++;
     if (p.attempt > 1) retries++;
-    const g = p.i * span + (p.sched - minS) / 1000;
+    const g = p.i * span + (p.sched - minS) / P;
     if (all[g]) duplicates++;
     else all[g] = 1;
     if (p.sched < firstInstant) {
@@ -278,7 +298,7 @@ export function analyse(tsv, ids, firstInstant, lastInstant) {
       after++;
       continue;
     }
-    const slot = p.i * instants + (p.sched - firstInstant) / 1000;
+    const slot = p.i * instants + (p.sched - firstInstant) / P;
     if (inWindow[slot]) {
       duplicatesInWindow++;
       continue;
@@ -287,7 +307,7 @@ export function analyse(tsv, ids, firstInstant, lastInstant) {
     const l = p.recv - p.sched;
     if (l < 0) early++;
     lateness.push(l);
-    const sec = (p.sched - firstInstant) / 1000;
+    const sec = (p.sched - firstInstant) / P;
     if (!(l >= firstBySecond[sec])) firstBySecond[sec] = l;
     if (!(l <= lastBySecond[sec])) lastBySecond[sec] = l;
   }
@@ -344,7 +364,7 @@ export async function run(f) {
   for (const n of list) cases.push(await runCase(f, n, ceiling));
 
   table(
-    `precision — JobCenter on ${f.db}, * * * * * * jobs, lateness = worker receipt − scheduledAt (ms)`,
+    `precision — JobCenter on ${f.db}, '${timing(f).cron}' jobs, lateness = worker receipt − scheduledAt (ms)`,
     [
       'N',
       'seconds',
