@@ -63,7 +63,13 @@ for (const r of load('precision.jsonl')) {
 }
 for (const r of load('peers.jsonl')) {
   const windowMs = (r.driver_window_s ?? r.window_s ?? 0) * 1000;
-  const dbMs = r.pg_cpu_window_ms ?? r.redis_cpu_window_ms ?? null;
+  // The driver samples the PostgreSQL cluster and Redis for every peer: keep the store each peer uses.
+  const dbMs =
+    r.peer === 'bullmq'
+      ? (r.redis_cpu_window_ms ?? null)
+      : ['pg-boss', 'graphile-worker', 'agenda'].includes(r.peer)
+        ? (r.pg_cpu_window_ms ?? null)
+        : null;
   rows.set(`${r.peer} ${r.label} ${r.period} ${r.n}`, {
     system: `${r.peer}${r.label && r.label !== 'default' ? ` (${r.label})` : ''}`,
     period: r.period === 's' ? '1 s' : '1 min',

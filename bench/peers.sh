@@ -44,7 +44,7 @@ D=(node driver.mjs --repeat 1 --out "$OUT/peers.jsonl")
 has() { [[ " $PEERS " == *" $1 "* ]]; }
 
 step "HTTP ceiling (peers' ceil-http.mjs)"
-node ceil-http.mjs --seconds 5 --warmup 1 --repeat 1 --out "$OUT/peers-ceil-http.jsonl" >/dev/null
+node ceil-http.mjs --clients undici --conc 1,16,128 --seconds 5 --warmup 1 --repeat 1 --out "$OUT/peers-ceil-http.jsonl" >/dev/null
 if has croner; then step croner; "${D[@]}" --peer croner --n "$N_S" --period s --fires "$FIRES" --label default >/dev/null; fi
 if has node-cron; then step node-cron; "${D[@]}" --peer node-cron --n "$N_S" --period s --fires "$FIRES" --label default >/dev/null; fi
 if has bullmq; then step bullmq; "${D[@]}" --peer bullmq --n "$N_S" --period s --fires "$FIRES" --label default >/dev/null; fi
