@@ -25,8 +25,8 @@ bench precision --jobs 100,1000,10000 --seconds 60 --db postgres
 # Steady state at 10,000 even if creating them through the API stalls the server.
 bench precision --jobs 10000 --seconds 60 --setup store
 bench precision --jobs 1000 --period m --seconds 120
-bench throughput --seconds 30
-bench throughput --seconds 30 --db postgres
+bench throughput
+bench throughput --db postgres
 bench scale
 bench history
 if [ -z "${SKIP_PEERS:-}" ]; then

@@ -91,6 +91,7 @@ export async function startJobCenter({
   dir,
   startTimeoutMs = 120_000,
   port = 0,
+  stopTimeoutMs = 20_000,
   nodeArgs = process.env.BENCH_JC_NODE_ARGS ? process.env.BENCH_JC_NODE_ARGS.split(' ') : [],
 }) {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
@@ -121,7 +122,7 @@ export async function startJobCenter({
       env: { ...process.env, JOBCENTER_CONFIG: '', DATABASE_URL: '' },
     },
   );
-  onCleanup(() => stopChild(child, 'SIGTERM', 20_000));
+  onCleanup(() => stopChild(child, 'SIGTERM', stopTimeoutMs));
   const logs = [];
   const waiters = [];
   const problems = [];
@@ -229,7 +230,7 @@ export async function startJobCenter({
     },
     async stop() {
       await pool.close().catch(() => undefined);
-      await stopChild(child, 'SIGTERM', 20_000);
+      await stopChild(child, 'SIGTERM', stopTimeoutMs);
       return exited;
     },
   };
