@@ -296,8 +296,25 @@ export function guard(hardTimeoutMs) {
   t.unref();
 }
 
+let swept = false;
+
+/** Removes temp dirs of earlier bench runs whose process is gone (killed with SIGKILL). */
+function sweepTempDirs() {
+  swept = true;
+  for (const name of readdirSync(tmpdir())) {
+    const m = name.match(/^jc-bench-.+-(\d+)-[^-]+$/);
+    if (!m) continue;
+    try {
+      process.kill(Number(m[1]), 0);
+    } catch {
+      rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    }
+  }
+}
+
 export function tempDir(prefix) {
-  const dir = mkdtempSync(join(tmpdir(), `jc-bench-${prefix}-`));
+  if (!swept) sweepTempDirs();
+  const dir = mkdtempSync(join(tmpdir(), `jc-bench-${prefix}-${process.pid}-`));
   onCleanup(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
