@@ -1,6 +1,6 @@
 /**
- * Batches delivery updates: every update queued during one turn of the event
- * loop is written in one transaction, so a tick of 10,000 answers costs a few
+ * Batches delivery updates: updates queued within a few milliseconds are
+ * written in one transaction, so a tick of 10,000 answers costs a few
  * transactions, not 10,000.
  */
 import type { Logger } from 'pino';
@@ -8,6 +8,12 @@ import type { DeliveryUpdate, RunsRepo } from '../store/runs-repo.js';
 
 /** Updates per transaction; larger batches are split so no write blocks the loop for long. */
 const MAX_BATCH = 2_000;
+/**
+ * How long updates gather before a write, ms. Fewer, larger transactions cost
+ * far less than one per event-loop turn (each commit rewrites the touched
+ * pages); callbacks flush at once, so no reader waits for it.
+ */
+const GATHER_MS = 10;
 
 export class DeliveryWriter {
   private queue: DeliveryUpdate[] = [];
@@ -21,12 +27,14 @@ export class DeliveryWriter {
 
   push(update: DeliveryUpdate): void {
     this.queue.push(update);
-    if (!this.scheduled) {
+    if (this.queue.length >= MAX_BATCH) {
+      void this.flush();
+    } else if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => {
+      setTimeout(() => {
         this.scheduled = false;
         void this.flush();
-      });
+      }, GATHER_MS);
     }
   }
 

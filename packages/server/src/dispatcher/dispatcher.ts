@@ -19,6 +19,7 @@ import { readAnswer } from './answer.js';
 import { DeliveryWriter } from './delivery-writer.js';
 import type { HttpClient } from './http-client.js';
 import { signatureHeader } from './signing.js';
+import { callbackBase, TriggerBodies } from './trigger-body.js';
 
 /** What the dispatcher needs of a run to send it. */
 export interface RunToSend {
@@ -60,7 +61,8 @@ interface Delivery {
   round: number;
   attempts: number;
   firedAt: number;
-  giveUpAt: number;
+  /** When an until_delivered effort stops; computed at the first failure (a cron calculation). */
+  giveUpAt: number | null;
 }
 
 export class Dispatcher {
@@ -68,7 +70,9 @@ export class Dispatcher {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private stopping = false;
-  private readonly abort = new AbortController();
+  private readonly bodies = new TriggerBodies();
+  private callbackBaseFor = '';
+  private callbackBaseText = '';
 
   constructor(private readonly options: DispatcherOptions) {
     this.writer = new DeliveryWriter(options.store.runs, options.log);
@@ -87,7 +91,7 @@ export class Dispatcher {
         round: 0,
         attempts: run.attemptCount ?? 0,
         firedAt,
-        giveUpAt: deliveryGiveUpAt(firedAt, run.deadlineAt, this.options.nextFireAfter(job, run.scheduledAt)),
+        giveUpAt: null,
       };
       this.track(this.startRound(delivery));
     }
@@ -131,10 +135,20 @@ export class Dispatcher {
     for (const t of this.retryTimers) clearTimeout(t);
     this.retryTimers.clear();
     const all = Promise.allSettled([...this.inFlight]);
-    const timer = setTimeout(() => this.abort.abort(), graceMs);
+    // Past the grace period, close the connections: the requests in flight fail and are recorded.
+    const timer = setTimeout(() => void this.options.http.destroy(), graceMs);
     await all;
     clearTimeout(timer);
     await this.writer.flush();
+  }
+
+  private callbackBase(): string {
+    const publicUrl = this.options.publicUrl();
+    if (publicUrl !== this.callbackBaseFor) {
+      this.callbackBaseFor = publicUrl;
+      this.callbackBaseText = callbackBase(publicUrl);
+    }
+    return this.callbackBaseText;
   }
 
   private track(work: Promise<void>): void {
@@ -186,7 +200,7 @@ export class Dispatcher {
           members: d.order.length,
           round: d.round,
           now,
-          giveUpAt: d.giveUpAt,
+          giveUpAt: this.giveUpAt(d),
         },
         this.options.policy,
       );
@@ -205,10 +219,26 @@ export class Dispatcher {
     }
   }
 
+  private giveUpAt(d: Delivery): number {
+    d.giveUpAt ??= deliveryGiveUpAt(
+      d.firedAt,
+      d.run.deadlineAt,
+      this.options.nextFireAfter(d.job, d.run.scheduledAt),
+    );
+    return d.giveUpAt;
+  }
+
   private async noMembers(d: Delivery, problem: string): Promise<void> {
     const now = this.options.clock.now();
     const step = afterFailedAttempt(
-      { delivery: d.job.delivery, triedInRound: 1, members: 1, round: d.round, now, giveUpAt: d.giveUpAt },
+      {
+        delivery: d.job.delivery,
+        triedInRound: 1,
+        members: 1,
+        round: d.round,
+        now,
+        giveUpAt: this.giveUpAt(d),
+      },
       this.options.policy,
     );
     if (step.kind === 'retry_round') {
@@ -244,25 +274,20 @@ export class Dispatcher {
     const sentAt = clock.now();
     const tSec = Math.floor(sentAt / 1000);
     const target = job.target;
-    const url = target.url ?? `${member.url.replace(/\/+$/, '')}${target.path ?? ''}`;
+    const url = target.url ?? `${member.url}${target.path ?? ''}`;
     const body =
       target.method === 'GET'
         ? ''
-        : JSON.stringify({
+        : this.bodies.build({
             runId: run.id,
-            jobId: job.id,
-            job: job.name,
-            scheduledAt: new Date(run.scheduledAt).toISOString(),
-            firedAt: new Date(d.firedAt).toISOString(),
+            job,
+            scheduledAt: run.scheduledAt,
+            firedAt: d.firedAt,
             attempt: d.attempts,
             trigger: run.trigger,
             params: run.params,
-            shard: { index: 0, total: 1 },
-            timeoutSec: job.timeoutSec,
-            callback: {
-              url: `${this.options.publicUrl()}/api/v1/callbacks/${run.id}`,
-              token: runToken(this.options.serverKey, run.id),
-            },
+            callbackBase: this.callbackBase(),
+            token: runToken(this.options.serverKey, run.id),
           });
     const headers: Record<string, string> = {
       ...target.headers,
@@ -278,7 +303,6 @@ export class Dispatcher {
       body: target.method === 'GET' ? null : body,
       connectTimeoutMs: target.connectTimeoutMs,
       responseTimeoutMs: target.responseTimeoutMs,
-      signal: this.abort.signal,
     });
     const answer = readAnswer(sent);
     const record: Attempt = {

@@ -55,7 +55,12 @@ export class HttpClient {
         bodyTimeout: options.responseTimeoutMs,
         signal: options.signal,
       });
-      const { body, truncated } = await readCapped(response.body, this.options.maxResponseBytes);
+      const length = Number(response.headers['content-length']);
+      // The common case, a small answer of known length, is read in one go.
+      const { body, truncated } =
+        length >= 0 && length <= this.options.maxResponseBytes
+          ? { body: await response.body.text(), truncated: false }
+          : await readCapped(response.body, this.options.maxResponseBytes);
       const type = response.headers['content-type'];
       return {
         ok: true,
@@ -68,6 +73,12 @@ export class HttpClient {
     } catch (err) {
       return { ok: false, error: describe(err, options), latencyMs: Math.round(performance.now() - started) };
     }
+  }
+
+  /** Closes every connection at once; requests in flight fail. */
+  async destroy(): Promise<void> {
+    await Promise.all([...this.agents.values()].map((a) => a.destroy()));
+    this.agents.clear();
   }
 
   async close(): Promise<void> {

@@ -228,6 +228,8 @@ export class Scheduler {
         );
         const fresh = inserted.size === slice.length ? slice : slice.filter((f) => inserted.has(f.run.id));
         if (fresh.length > 0) this.options.onFired(fresh);
+        // Let the triggers of this slice reach their sockets before the next slice's write.
+        if (following) await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } catch (err) {
       if (err instanceof FencedError) {

@@ -17,6 +17,8 @@ export interface DatabaseOptions {
 
 export interface OpenDatabase {
   db: Kysely<Database>;
+  /** The SQLite connection itself, for the prepared hot-path statements; null on PostgreSQL. */
+  sqlite: SQLite.Database | null;
   dialect: Dialect;
   /** A human-readable location for logs: the file path or the URL without password. */
   location: string;
@@ -42,7 +44,13 @@ export function openDatabase(options: DatabaseOptions): OpenDatabase {
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const url = new URL(options.databaseUrl);
     url.password = url.password ? '***' : '';
-    return { db, dialect: postgresDialect, location: url.toString(), close: () => db.destroy() };
+    return {
+      db,
+      sqlite: null,
+      dialect: postgresDialect,
+      location: url.toString(),
+      close: () => db.destroy(),
+    };
   }
   mkdirSync(options.dataDir, { recursive: true });
   const file = join(options.dataDir, 'jobcenter.db');
@@ -53,5 +61,5 @@ export function openDatabase(options: DatabaseOptions): OpenDatabase {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: sqliteDialect, location: file, close: () => db.destroy() };
+  return { db, sqlite, dialect: sqliteDialect, location: file, close: () => db.destroy() };
 }

@@ -4,6 +4,7 @@ import { isId } from '../ids.js';
 import type { Dialect } from './dialect.js';
 import { chunk, decodeCursor, encodeCursor, fromJson, toJson } from './json.js';
 import type { Database, RunsTable } from './schema.js';
+import type { SqliteHotPath } from './sqlite-hot-path.js';
 
 /** A run row about to be written: a fire, a missed fire, a manual or a retry run. */
 export interface NewRun {
@@ -45,7 +46,7 @@ export type DeliveryOutcome =
  * member, result, message or heartbeat yet, so writing them as null when an
  * outcome has none changes nothing.
  */
-function deliveryColumns(outcome: DeliveryOutcome): {
+export function deliveryColumns(outcome: DeliveryOutcome): {
   status: string;
   notify: string;
   member: string | null;
@@ -149,7 +150,7 @@ export function runFromRow(row: Selectable<RunsTable>): Run {
   };
 }
 
-function toRow(run: NewRun): RunsTable {
+export function toRow(run: NewRun): RunsTable {
   const finished = run.status !== 'pending' && run.status !== 'running';
   return {
     id: run.id,
@@ -202,6 +203,8 @@ export class RunsRepo {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
+    /** Prepared statements for the two hot writes, where the dialect has them (SQLite). */
+    private readonly hot: SqliteHotPath | null = null,
   ) {}
 
   /**
@@ -212,6 +215,11 @@ export class RunsRepo {
    * FencedError and writes nothing.
    */
   async insertRuns(runs: readonly NewRun[], fence?: Fence): Promise<Set<string>> {
+    if (this.hot) {
+      const result = await this.hot.insertRuns(runs.map(toRow), fence);
+      if (result === 'fenced') throw new FencedError();
+      return result;
+    }
     const inserted = new Set<string>();
     await this.db.transaction().execute(async (trx) => {
       if (fence) {
@@ -244,6 +252,18 @@ export class RunsRepo {
    */
   async recordDeliveries(updates: readonly DeliveryUpdate[]): Promise<void> {
     if (updates.length === 0) return;
+    if (this.hot) {
+      const last = new Map<string, DeliveryUpdate>();
+      for (const u of updates) last.set(u.runId, u);
+      await this.hot.recordDeliveries(
+        updates.map((u) => ({
+          runId: u.runId,
+          attempt: u.attempt,
+          set: last.get(u.runId) === u ? deliveryColumns(u.outcome) : null,
+        })),
+      );
+      return;
+    }
     await this.db.transaction().execute(async (trx) => {
       for (const part of chunk(updates, 7, this.dialect.maxParams)) {
         await trx
@@ -353,6 +373,8 @@ WHERE runs.id = v.id AND runs.status = 'pending' AND runs.notify_status = 'pendi
     const rows = await this.db
       .selectFrom('runs')
       .selectAll()
+      // Repeats the partial index's predicate so SQLite can use it.
+      .where('status', 'in', ['pending', 'running'])
       .where('status', '=', 'pending')
       .where('notify_status', '=', 'pending')
       .where('next_attempt_at', '<=', now)

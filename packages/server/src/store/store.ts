@@ -9,6 +9,7 @@ import { migrate } from './migrate.js';
 import { ReportsRepo } from './reports-repo.js';
 import { RunsRepo } from './runs-repo.js';
 import { SettingsRepo } from './settings-repo.js';
+import { SqliteHotPath } from './sqlite-hot-path.js';
 import { StatsRepo } from './stats-repo.js';
 
 /** The store: one repository per concern, no connection or transaction exposed. */
@@ -28,7 +29,7 @@ export interface Store {
 
 /** Opens the database, brings its schema up to date and builds the repositories. */
 export async function openStore(options: DatabaseOptions & { reportLimits: ReportLimits }): Promise<Store> {
-  const { db, dialect, location, close } = openDatabase(options);
+  const { db, sqlite, dialect, location, close } = openDatabase(options);
   try {
     await migrate(db, dialect);
   } catch (err) {
@@ -40,7 +41,8 @@ export async function openStore(options: DatabaseOptions & { reportLimits: Repor
     location,
     jobs: new JobsRepo(db, dialect),
     groups: new GroupsRepo(db),
-    runs: new RunsRepo(db, dialect),
+    // Prepared after the migrations: the statements need the tables.
+    runs: new RunsRepo(db, dialect, sqlite ? new SqliteHotPath(sqlite, db) : null),
     reports: new ReportsRepo(db, options.reportLimits),
     limits: new LimitsRepo(db),
     stats: new StatsRepo(db),
