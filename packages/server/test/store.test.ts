@@ -202,6 +202,40 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
     });
   });
 
+  it('serves long trends from per-minute rollups that match the runs, and remakes them after a past write', async () => {
+    const j = job('rollup');
+    await store.jobs.insert(j);
+    // Three days, a run every 30 s, every 23rd failed; one run in the last half hour still open.
+    const end = T0 + 3 * 86_400_000;
+    const runs = [];
+    for (let at = T0, i = 0; at < end; at += 30_000, i++) {
+      const r = missedRun(j, at, T0, 'x');
+      runs.push(i % 23 === 0 ? { ...r, status: 'failed' as const } : r);
+    }
+    await store.runs.insertRuns(runs);
+    const open = pendingRun(j, 'manual', end - 1_800_000, end - 1_800_000, 86_400);
+    await store.runs.insertRuns([open]);
+    const now = end;
+    const first = await store.trend.trend(j.id, T0, end, now);
+    expect(first.bucketMs).toBe(300_000);
+    expect(first.points).toHaveLength(864);
+    const failedPoints = first.points.filter((p) => p.status === 'failed').length;
+    expect(failedPoints).toBeGreaterThan(500);
+    expect(first.points.find((p) => p.at === end - 1_800_000)?.status, 'the open run shows in the tail').toBe(
+      'pending',
+    );
+    const again = await store.trend.trend(j.id, T0, end, now);
+    expect(again, 'served from rollups, the same answer').toEqual(first);
+
+    // A missed fire written later into a past, already rolled-up minute changes that bucket.
+    const quiet = first.points.find((p) => p.status === 'missed');
+    expect(quiet).toBeDefined();
+    const late = { ...pendingRun(j, 'manual', quiet!.at + 1, now, 86_400), status: 'lost' as const };
+    await store.runs.insertRuns([late]);
+    const after = await store.trend.trend(j.id, T0, end, now);
+    expect(after.points.find((p) => p.at === quiet!.at)?.status).toBe('lost');
+  });
+
   it('pages history newest first with a stable cursor, and buckets a long trend', async () => {
     const j = job('history');
     await store.jobs.insert(j);
@@ -226,10 +260,10 @@ describe.each(DIALECTS)('store on %s', (dialect) => {
     expect(window.runs).toHaveLength(10);
     expect(window.runs[0]?.scheduledAt).toBe(T0 + 19_000);
 
-    const fine = await store.stats.trend(j.id, T0, T0 + 100_000);
+    const fine = await store.trend.trend(j.id, T0, T0 + 100_000, T0 + 10_000_000);
     expect(fine.bucketMs).toBeNull();
     expect(fine.points).toHaveLength(100);
-    const coarse = await store.stats.trend(j.id, T0, T0 + 2_500_000);
+    const coarse = await store.trend.trend(j.id, T0, T0 + 2_500_000, T0 + 10_000_000);
     expect(coarse.bucketMs).toBe(2_000);
     expect(coarse.points.length).toBeLessThanOrEqual(2_000);
     expect(coarse.points[0]).toMatchObject({ at: T0, status: 'failed' });

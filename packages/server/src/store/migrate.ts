@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Dialect } from './dialect.js';
 import * as m001 from './migrations/001-initial.js';
+import * as m002 from './migrations/002-trend-minutes.js';
 import type { Database } from './schema.js';
 
 interface Migration {
@@ -10,7 +11,10 @@ interface Migration {
 }
 
 /** Every migration, in order. Versions only ever grow. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', up: m001.up }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', up: m001.up },
+  { version: 2, name: 'trend-minutes', up: m002.up },
+];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 

@@ -5,6 +5,7 @@ import type { Dialect } from './dialect.js';
 import { chunk, decodeCursor, encodeCursor, fromJson, toJson } from './json.js';
 import type { Database, RunsTable } from './schema.js';
 import type { SqliteHotPath } from './sqlite-hot-path.js';
+import type { TrendRepo } from './trend-repo.js';
 
 /** A run row about to be written: a fire, a missed fire, a manual or a retry run. */
 export interface NewRun {
@@ -203,6 +204,7 @@ export class RunsRepo {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
+    private readonly trend: TrendRepo,
     /** Prepared statements for the two hot writes, where the dialect has them (SQLite). */
     private readonly hot: SqliteHotPath | null = null,
   ) {}
@@ -215,6 +217,20 @@ export class RunsRepo {
    * FencedError and writes nothing.
    */
   async insertRuns(runs: readonly NewRun[], fence?: Fence): Promise<Set<string>> {
+    const inserted = await this.writeRuns(runs, fence);
+    // Runs written into past minutes (misfire recovery) make those minutes' trend rollups stale.
+    let past: Map<string, number> | null = null;
+    for (const run of runs) {
+      if (run.scheduledAt < run.createdAt - 60_000 && inserted.has(run.id)) {
+        past ??= new Map();
+        past.set(run.jobId, Math.min(past.get(run.jobId) ?? run.scheduledAt, run.scheduledAt));
+      }
+    }
+    if (past) await this.trend.invalidate(past);
+    return inserted;
+  }
+
+  private async writeRuns(runs: readonly NewRun[], fence?: Fence): Promise<Set<string>> {
     if (this.hot) {
       const result = await this.hot.insertRuns(runs.map(toRow), fence);
       if (result === 'fenced') throw new FencedError();

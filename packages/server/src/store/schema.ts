@@ -118,6 +118,23 @@ export interface ApiTokensTable {
   last_used_at: number | null;
 }
 
+/** A closed minute of one job's runs, summarised for the trend chart. */
+export interface TrendMinutesTable {
+  job_id: string;
+  minute: number;
+  runs: number;
+  severity: number;
+  max_duration_ms: number | null;
+  timed_out: number;
+  last_run_id: string;
+}
+
+/** Up to where a job's closed minutes are rolled up. */
+export interface TrendStateTable {
+  job_id: string;
+  rolled_until: number;
+}
+
 export interface Database {
   jobs: JobsTable;
   worker_groups: WorkerGroupsTable;
@@ -128,4 +145,6 @@ export interface Database {
   leases: LeasesTable;
   settings: SettingsTable;
   api_tokens: ApiTokensTable;
+  trend_minutes: TrendMinutesTable;
+  trend_state: TrendStateTable;
 }

@@ -11,6 +11,7 @@ import { RunsRepo } from './runs-repo.js';
 import { SettingsRepo } from './settings-repo.js';
 import { SqliteHotPath } from './sqlite-hot-path.js';
 import { StatsRepo } from './stats-repo.js';
+import { TrendRepo } from './trend-repo.js';
 
 /** The store: one repository per concern, no connection or transaction exposed. */
 export interface Store {
@@ -22,6 +23,7 @@ export interface Store {
   readonly reports: ReportsRepo;
   readonly limits: LimitsRepo;
   readonly stats: StatsRepo;
+  readonly trend: TrendRepo;
   readonly leases: LeaseRepo;
   readonly settings: SettingsRepo;
   close(): Promise<void>;
@@ -36,13 +38,15 @@ export async function openStore(options: DatabaseOptions & { reportLimits: Repor
     await close();
     throw err;
   }
+  const trend = new TrendRepo(db);
   return {
     dialect,
     location,
     jobs: new JobsRepo(db, dialect),
     groups: new GroupsRepo(db),
     // Prepared after the migrations: the statements need the tables.
-    runs: new RunsRepo(db, dialect, sqlite ? new SqliteHotPath(sqlite, db) : null),
+    runs: new RunsRepo(db, dialect, trend, sqlite ? new SqliteHotPath(sqlite, db) : null),
+    trend,
     reports: new ReportsRepo(db, options.reportLimits),
     limits: new LimitsRepo(db),
     stats: new StatsRepo(db),

@@ -291,7 +291,7 @@ export const jobRoutes =
         const to = parseTime(request.query.to, 'to') ?? ctx.clock.now();
         const from = parseTime(request.query.from, 'from') ?? to - 7 * 86_400_000;
         if (from >= to) throw invalid('from', 'must be before to');
-        const trend = await ctx.store.stats.trend(job.id, from, to);
+        const trend = await ctx.store.trend.trend(job.id, from, to, ctx.clock.now());
         return {
           bucketMs: trend.bucketMs,
           points: trend.points.map((p) => ({ ...p, at: new Date(p.at).toISOString() })),
