@@ -71,6 +71,7 @@ describe('jobcenter serve (process, sqlite)', () => {
     );
 
     expect(await server.stop('SIGTERM'), 'exit code after SIGTERM').toBe(0);
+    expect(server.output(), 'a clean stop is not a lost lease').not.toMatch(/lease lost/);
     server = await serve(dataDir, port);
     const after = await waitFor(async () => {
       const r = (await api<Run>('GET', `/api/v1/runs/${run.id}`)).body;

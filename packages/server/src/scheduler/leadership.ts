@@ -70,12 +70,14 @@ export class Leadership {
     this.timer = null;
     await this.transition;
     const epoch = this.epoch;
-    await this.depose();
-    if (epoch !== null) {
-      await this.options.store.leases.release(SCHEDULER_LEASE, this.holder, epoch).catch((err: unknown) => {
-        this.options.log.warn({ err }, 'could not release the scheduler lease');
-      });
-    }
+    if (epoch === null) return;
+    // A clean stop lets a write in progress finish under the lease it started with, then
+    // clears the epoch (a lost lease clears it first: its writes must fail).
+    await this.options.onDeposed();
+    this.epoch = null;
+    await this.options.store.leases.release(SCHEDULER_LEASE, this.holder, epoch).catch((err: unknown) => {
+      this.options.log.warn({ err }, 'could not release the scheduler lease');
+    });
   }
 
   private async depose(): Promise<void> {
