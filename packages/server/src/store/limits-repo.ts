@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { IS_OPEN, NOT_TIMED_OUT } from './open-runs.js';
 import type { Database } from './schema.js';
 
 export interface EndedRun {
@@ -15,8 +16,8 @@ export class LimitsRepo {
     const rows = await this.db
       .updateTable('runs')
       .set({ timed_out: 1 })
-      .where('status', 'in', ['pending', 'running'])
-      .where('timed_out', '=', 0)
+      .where(IS_OPEN)
+      .where(NOT_TIMED_OUT)
       .where('timeout_at', '<=', now)
       .returning(['id', 'job_id'])
       .execute();
@@ -40,7 +41,7 @@ export class LimitsRepo {
           message: 'lost: no result before the deadline',
           next_attempt_at: null,
         }))
-        .where('status', 'in', ['pending', 'running'])
+        .where(IS_OPEN)
         .where('notify_status', '=', 'delivered')
         .where('deadline_at', '<=', now)
         .returning(['id', 'job_id'])
@@ -56,6 +57,7 @@ export class LimitsRepo {
           message: 'not delivered before the deadline',
           next_attempt_at: null,
         }))
+        .where(IS_OPEN)
         .where('status', '=', 'pending')
         .where('notify_status', '=', 'pending')
         .where('deadline_at', '<=', now)

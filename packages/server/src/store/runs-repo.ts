@@ -3,6 +3,7 @@ import type { Attempt, NotifyStatus, Run, RunResult, RunStatus, Trigger } from '
 import { isId } from '../ids.js';
 import type { Dialect } from './dialect.js';
 import { chunk, decodeCursor, encodeCursor, fromJson, toJson } from './json.js';
+import { IS_OPEN } from './open-runs.js';
 import type { Database, RunsTable } from './schema.js';
 import type { SqliteHotPath } from './sqlite-hot-path.js';
 import type { TrendRepo } from './trend-repo.js';
@@ -390,7 +391,7 @@ WHERE runs.id = v.id AND runs.status = 'pending' AND runs.notify_status = 'pendi
       .selectFrom('runs')
       .selectAll()
       // Repeats the partial index's predicate so SQLite can use it.
-      .where('status', 'in', ['pending', 'running'])
+      .where(IS_OPEN)
       .where('status', '=', 'pending')
       .where('notify_status', '=', 'pending')
       .where('next_attempt_at', '<=', now)
@@ -444,7 +445,7 @@ WHERE runs.id = v.id AND runs.status = 'pending' AND runs.notify_status = 'pendi
       .selectFrom('runs')
       .select('id')
       .where('job_id', '=', jobId)
-      .where('status', 'in', ['pending', 'running'])
+      .where(IS_OPEN)
       .limit(1)
       .executeTakeFirst();
     return row !== undefined;

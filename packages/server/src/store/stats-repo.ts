@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { RUN_STATUSES, type RunStatus, STATUS_SEVERITY } from '../domain/run.js';
+import { IS_OPEN } from './open-runs.js';
 import type { Database } from './schema.js';
 
 export class StatsRepo {
@@ -31,7 +32,7 @@ export class StatsRepo {
     return this.db
       .selectFrom('runs')
       .select(['id', 'job_id', 'job_name', 'status', 'fired_at', 'scheduled_at', 'progress', 'member'])
-      .where('status', 'in', ['pending', 'running'])
+      .where(IS_OPEN)
       .orderBy('scheduled_at', 'desc')
       .limit(limit)
       .execute();
@@ -41,7 +42,7 @@ export class StatsRepo {
     const row = await this.db
       .selectFrom('runs')
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('status', 'in', ['pending', 'running'])
+      .where(IS_OPEN)
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }

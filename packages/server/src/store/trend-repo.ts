@@ -11,6 +11,7 @@
 import { type Kysely, sql } from 'kysely';
 import { RUN_STATUSES, type RunStatus, STATUS_SEVERITY } from '../domain/run.js';
 import { chunk } from './json.js';
+import { IS_OPEN } from './open-runs.js';
 import type { Database } from './schema.js';
 
 export interface TrendPoint {
@@ -203,7 +204,7 @@ export class TrendRepo {
       .selectFrom('runs')
       .select((eb) => eb.fn.min<number>('scheduled_at').as('at'))
       .where('job_id', '=', jobId)
-      .where('status', 'in', ['pending', 'running'])
+      .where(IS_OPEN)
       .executeTakeFirst();
     const firstOpen = open?.at === null || open?.at === undefined ? now : Math.min(now, Number(open.at));
     return Math.floor(firstOpen / MINUTE) * MINUTE;
