@@ -1,8 +1,12 @@
 /**
  * Outbound HTTP for triggers: undici agents with keep-alive, one per connect
- * timeout in use, and response bodies read up to a cap.
+ * timeout in use. Requests go through `dispatch` with a small handler that
+ * gathers the answer into a buffer (no stream or promise per response, which
+ * is most of undici's `request` cost per call), reading at most a cap.
  */
-import { Agent, errors, request } from 'undici';
+
+import type { Dispatcher } from 'undici';
+import { Agent, errors } from 'undici';
 
 export interface SendOptions {
   url: string;
@@ -11,7 +15,6 @@ export interface SendOptions {
   body: string | null;
   connectTimeoutMs: number;
   responseTimeoutMs: number;
-  signal?: AbortSignal | undefined;
 }
 
 export type SendResult =
@@ -25,8 +28,11 @@ export type SendResult =
     }
   | { ok: false; error: string; latencyMs: number };
 
+class TooLarge extends Error {}
+
 export class HttpClient {
   private readonly agents = new Map<number, Agent>();
+  private readonly targets = new Map<string, { origin: string; path: string }>();
 
   constructor(private readonly options: { connectionsPerOrigin: number; maxResponseBytes: number }) {}
 
@@ -43,36 +49,92 @@ export class HttpClient {
     return agent;
   }
 
-  async send(options: SendOptions): Promise<SendResult> {
-    const started = performance.now();
-    try {
-      const response = await request(options.url, {
-        dispatcher: this.agentFor(options.connectTimeoutMs),
-        method: options.method,
-        headers: options.headers,
-        body: options.body,
-        headersTimeout: options.responseTimeoutMs,
-        bodyTimeout: options.responseTimeoutMs,
-        signal: options.signal,
-      });
-      const length = Number(response.headers['content-length']);
-      // The common case, a small answer of known length, is read in one go.
-      const { body, truncated } =
-        length >= 0 && length <= this.options.maxResponseBytes
-          ? { body: await response.body.text(), truncated: false }
-          : await readCapped(response.body, this.options.maxResponseBytes);
-      const type = response.headers['content-type'];
-      return {
-        ok: true,
-        status: response.statusCode,
-        body,
-        truncated,
-        contentType: typeof type === 'string' ? type : null,
-        latencyMs: Math.round(performance.now() - started),
-      };
-    } catch (err) {
-      return { ok: false, error: describe(err, options), latencyMs: Math.round(performance.now() - started) };
+  /** Origin and path of a URL, parsed once per distinct URL (a job's target on a member). */
+  private target(url: string): { origin: string; path: string } {
+    let target = this.targets.get(url);
+    if (!target) {
+      const parsed = new URL(url);
+      target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+      if (this.targets.size > 100_000) this.targets.clear();
+      this.targets.set(url, target);
     }
+    return target;
+  }
+
+  send(options: SendOptions): Promise<SendResult> {
+    const started = performance.now();
+    const max = this.options.maxResponseBytes;
+    return new Promise<SendResult>((resolve) => {
+      let status = 0;
+      let contentType: string | null = null;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let truncated = false;
+      const latency = () => Math.round(performance.now() - started);
+      let abort: ((err?: Error) => void) | null = null;
+      // The classic handler interface: it is what undici's own request() uses in this version.
+      const handler: Dispatcher.DispatchHandler = {
+        onConnect(abortRequest) {
+          abort = abortRequest;
+        },
+        onHeaders(statusCode, rawHeaders) {
+          status = statusCode;
+          for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+            if (String(rawHeaders[i]).toLowerCase() === 'content-type')
+              contentType = String(rawHeaders[i + 1]);
+          }
+          return true;
+        },
+        onData(chunk) {
+          if (size + chunk.length > max) {
+            truncated = true;
+            abort?.(new TooLarge());
+            return false;
+          }
+          chunks.push(chunk);
+          size += chunk.length;
+          return true;
+        },
+        onComplete() {
+          const body =
+            chunks.length === 1
+              ? (chunks[0] as Buffer).toString('utf8')
+              : Buffer.concat(chunks).toString('utf8');
+          resolve({ ok: true, status, body, truncated: false, contentType, latencyMs: latency() });
+        },
+        onError(err) {
+          if (truncated) {
+            resolve({
+              ok: true,
+              status,
+              body: Buffer.concat(chunks).toString('utf8'),
+              truncated: true,
+              contentType,
+              latencyMs: latency(),
+            });
+          } else {
+            resolve({ ok: false, error: describe(err, options), latencyMs: latency() });
+          }
+        },
+      };
+      try {
+        const { origin, path } = this.target(options.url);
+        this.agentFor(options.connectTimeoutMs).dispatch(
+          {
+            origin,
+            path,
+            method: options.method,
+            headers: options.headers,
+            body: options.body,
+            headersTimeout: options.responseTimeoutMs,
+            bodyTimeout: options.responseTimeoutMs,
+          },
+          handler,
+        );
+      } catch (err) {
+        resolve({ ok: false, error: describe(err, options), latencyMs: latency() });
+      }
+    });
   }
 
   /** Closes every connection at once; requests in flight fail. */
@@ -85,23 +147,6 @@ export class HttpClient {
     await Promise.all([...this.agents.values()].map((a) => a.close()));
     this.agents.clear();
   }
-}
-
-async function readCapped(
-  body: AsyncIterable<Buffer> & { destroy(): void },
-  max: number,
-): Promise<{ body: string; truncated: boolean }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    if (size + chunk.length > max) {
-      body.destroy();
-      return { body: Buffer.concat(chunks).toString('utf8'), truncated: true };
-    }
-    chunks.push(chunk);
-    size += chunk.length;
-  }
-  return { body: Buffer.concat(chunks).toString('utf8'), truncated: false };
 }
 
 function describe(err: unknown, options: SendOptions): string {

@@ -64,6 +64,10 @@ export function openDatabase(options: DatabaseOptions): OpenDatabase {
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('mmap_size = 268435456');
   sqlite.pragma('temp_store = MEMORY');
+  // Checkpoint less often: the same index pages are rewritten every second (the same jobs fire
+  // again), and one checkpoint then copies each page once instead of once per small WAL.
+  sqlite.pragma('wal_autocheckpoint = 16384');
+  sqlite.pragma('journal_size_limit = 134217728');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, sqlite, dialect: sqliteDialect, location: file, close: () => db.destroy() };
