@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { RUN_STATUSES, type RunStatus, STATUS_SEVERITY } from '../domain/run.js';
+import { RUN_STATUSES, type RunStatus } from '../domain/run.js';
 import { IS_OPEN } from './open-runs.js';
 import type { Database } from './schema.js';
 
