@@ -10,6 +10,7 @@ import { pendingRun } from '../src/scheduler/run-rows.js';
 import { openStore } from '../src/store/store.js';
 import { startCenter } from './helpers/center.js';
 import { createTestDatabase, dialects } from './helpers/databases.js';
+import { testJob } from './helpers/jobs.js';
 import { received, startWorker, stopAll } from './helpers/processes.js';
 import { waitFor } from './helpers/wait.js';
 
@@ -37,13 +38,7 @@ describe.each(DIALECTS)('resuming pending deliveries on %s', (dialect) => {
       createdAt: now,
       updatedAt: now,
     });
-    const job: Job = {
-      id: newId(now),
-      name: 'left-behind',
-      description: '',
-      team: null,
-      owner: null,
-      tags: [],
+    const job: Job = testJob('left-behind', now, {
       schedule: { cron: '0 0 1 1 *', timezone: 'UTC' },
       target: {
         group: 'g',
@@ -56,19 +51,7 @@ describe.each(DIALECTS)('resuming pending deliveries on %s', (dialect) => {
       },
       params: { from: 'before the crash' },
       routing: 'first',
-      delivery: 'once',
-      timeoutSec: null,
-      deadlineSec: null,
-      heartbeatSec: null,
-      retry: { count: 0, backoffSec: 10 },
-      misfire: 'skip',
-      alerts: { recipients: [], on: [] },
-      enabled: true,
-      secret: null,
-      createdAt: now,
-      updatedAt: now,
-      plannedFrom: now,
-    };
+    });
     await store.jobs.insert(job);
     const left = pendingRun(job, 'manual', now, now, 86_400);
     const orphan = pendingRun({ ...job, id: newId(now), name: 'deleted' }, 'manual', now, now, 86_400);

@@ -12,44 +12,13 @@ import { Leadership } from '../src/scheduler/leadership.js';
 import { type FiredRun, Scheduler } from '../src/scheduler/scheduler.js';
 import { openStore, type Store } from '../src/store/store.js';
 import { createTestDatabase, type TestDatabase } from './helpers/databases.js';
+import { testJob } from './helpers/jobs.js';
 
 const T0 = Date.parse('2027-03-01T00:00:00.000Z');
 const log = pino({ level: 'silent' });
 
 function job(name: string, cron: string, overrides: Partial<Job> = {}): Job {
-  return {
-    id: newId(T0),
-    name,
-    description: '',
-    team: null,
-    owner: null,
-    tags: [],
-    schedule: { cron, timezone: 'UTC' },
-    target: {
-      group: 'g',
-      path: '/x',
-      url: null,
-      method: 'POST',
-      headers: {},
-      connectTimeoutMs: 3000,
-      responseTimeoutMs: 30000,
-    },
-    params: {},
-    routing: 'random',
-    delivery: 'once',
-    timeoutSec: null,
-    deadlineSec: null,
-    heartbeatSec: null,
-    retry: { count: 0, backoffSec: 10 },
-    misfire: 'skip',
-    alerts: { recipients: [], on: [] },
-    enabled: true,
-    secret: null,
-    createdAt: T0,
-    updatedAt: T0,
-    plannedFrom: T0,
-    ...overrides,
-  };
+  return testJob(name, T0, { schedule: { cron, timezone: 'UTC' }, ...overrides });
 }
 
 // SQLite only: PostgreSQL's driver keeps its own timers, which fake timers would freeze.

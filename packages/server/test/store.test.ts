@@ -2,49 +2,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_REPORT_LIMITS } from '../src/domain/callback-rules.js';
 import type { Job } from '../src/domain/job.js';
-import { newId } from '../src/ids.js';
 import { missedRun, pendingRun } from '../src/scheduler/run-rows.js';
 import { FencedError } from '../src/store/runs-repo.js';
 import { openStore, type Store } from '../src/store/store.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/databases.js';
+import { testJob } from './helpers/jobs.js';
 
 const DIALECTS = await dialects();
 const T0 = Date.parse('2027-01-01T00:00:00.000Z');
 
 function job(name: string, overrides: Partial<Job> = {}): Job {
-  return {
-    id: newId(T0),
-    name,
-    description: '',
-    team: null,
-    owner: null,
-    tags: [],
-    schedule: { cron: '* * * * * *', timezone: 'UTC' },
-    target: {
-      group: 'g',
-      path: '/x',
-      url: null,
-      method: 'POST',
-      headers: {},
-      connectTimeoutMs: 3000,
-      responseTimeoutMs: 30000,
-    },
-    params: {},
-    routing: 'random',
-    delivery: 'once',
-    timeoutSec: 10,
-    deadlineSec: 60,
-    heartbeatSec: null,
-    retry: { count: 0, backoffSec: 10 },
-    misfire: 'skip',
-    alerts: { recipients: [], on: [] },
-    enabled: true,
-    secret: null,
-    createdAt: T0,
-    updatedAt: T0,
-    plannedFrom: T0,
-    ...overrides,
-  };
+  return testJob(name, T0, { timeoutSec: 10, deadlineSec: 60, ...overrides });
 }
 
 describe.each(DIALECTS)('store on %s', (dialect) => {
