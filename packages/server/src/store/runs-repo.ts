@@ -48,7 +48,8 @@ export type DeliveryOutcome =
  * member, result, message or heartbeat yet, so writing them as null when an
  * outcome has none changes nothing.
  */
-export function deliveryColumns(outcome: DeliveryOutcome): {
+/** What one delivery outcome writes on its run. */
+export interface DeliveryColumns {
   status: string;
   notify: string;
   member: string | null;
@@ -59,7 +60,9 @@ export function deliveryColumns(outcome: DeliveryOutcome): {
   heartbeatAt: number | null;
   truncated: 0 | 1;
   progress: number | null;
-} {
+}
+
+export function deliveryColumns(outcome: DeliveryOutcome): DeliveryColumns {
   switch (outcome.kind) {
     case 'accepted':
       return {

@@ -8,40 +8,16 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
+import type { Attempt } from '../domain/run.js';
+import type { DeliveryColumns, Fence } from './runs-repo.js';
 import type { Database, RunsTable } from './schema.js';
-
-/** A write that proves the lease first, as in RunsRepo.insertRuns. */
-export interface HotFence {
-  lease: string;
-  holder: string;
-  epoch: number;
-  firedThrough: number;
-}
 
 /** The columns of a delivery outcome, as RunsRepo computes them. */
 export interface HotDeliveryRow {
   runId: string;
-  attempt: {
-    n: number;
-    member: string;
-    sentAt: number;
-    httpStatus: number | null;
-    error: string | null;
-    latencyMs: number | null;
-  };
+  attempt: Attempt;
   /** Null when a later update of the same run in this batch supersedes this one. */
-  set: {
-    status: string;
-    notify: string;
-    member: string | null;
-    nextAttemptAt: number | null;
-    finishedAt: number | null;
-    message: string | null;
-    output: string | null;
-    heartbeatAt: number | null;
-    truncated: 0 | 1;
-    progress: number | null;
-  } | null;
+  set: DeliveryColumns | null;
 }
 
 const RUN_COLUMNS = [
@@ -114,7 +90,7 @@ export class SqliteHotPath {
   }
 
   /** Inserts runs (skipping fires already written); false from `fenced` when the lease is gone. */
-  insertRuns(rows: readonly RunsTable[], fence: HotFence | undefined): Promise<Set<string> | 'fenced'> {
+  insertRuns(rows: readonly RunsTable[], fence: Fence | undefined): Promise<Set<string> | 'fenced'> {
     return this.exclusive(() => {
       if (fence && this.fence.run(fence).changes !== 1) return 'fenced' as const;
       const inserted = new Set<string>();
