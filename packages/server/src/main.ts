@@ -107,7 +107,10 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     misfireThresholdMs: config.misfireThresholdMs,
     maxMissedPerJob: config.maxMissedPerJob,
     onFired: (fires) => {
-      for (const fire of fires) metrics.fires.inc({ trigger: fire.run.trigger });
+      // One counter update per trigger kind and slice, not one per fire.
+      const byTrigger = new Map<string, number>();
+      for (const fire of fires) byTrigger.set(fire.run.trigger, (byTrigger.get(fire.run.trigger) ?? 0) + 1);
+      for (const [trigger, n] of byTrigger) metrics.fires.inc({ trigger }, n);
       dispatcher.send(fires);
     },
   });
