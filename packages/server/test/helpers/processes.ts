@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const live = new Set<ChildProcess>();
 
-export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../bin/jobcenter.js', import.meta.url));
 const WORKER = fileURLToPath(new URL('../fixtures/worker.mjs', import.meta.url));
 
 export interface Started {
