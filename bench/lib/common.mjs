@@ -162,14 +162,19 @@ export function cpuMs(pid) {
   }
 }
 
-/** VmRSS and VmHWM in MB. */
+/** VmRSS and VmHWM in MB, and the RSS split: anonymous (heaps) and file-backed (code, mapped database). */
 export function memMb(pid) {
   try {
     const s = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (k) => Number(s.match(new RegExp(`^${k}:\\s+(\\d+)`, 'm'))?.[1] ?? Number.NaN);
-    return { rss: round(kb('VmRSS') / 1024), hwm: round(kb('VmHWM') / 1024) };
+    return {
+      rss: round(kb('VmRSS') / 1024),
+      hwm: round(kb('VmHWM') / 1024),
+      anon: round(kb('RssAnon') / 1024),
+      file: round(kb('RssFile') / 1024),
+    };
   } catch {
-    return { rss: null, hwm: null };
+    return { rss: null, hwm: null, anon: null, file: null };
   }
 }
 

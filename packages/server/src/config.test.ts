@@ -44,5 +44,8 @@ describe('config', () => {
       /leaseRenewMs/,
     );
     expect(() => loadConfig({ env: {}, overrides: { monitorIntervalMs: 0 } })).toThrow(/at least 1 ms/);
+    expect(() => loadConfig({ env: {}, overrides: { connectionsPerMember: 0 } })).toThrow(
+      /connectionsPerMember must be at least 1/,
+    );
   });
 });

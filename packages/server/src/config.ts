@@ -86,7 +86,7 @@ export class ConfigError extends Error {
   }
 }
 
-type Kind = 'string' | 'port' | 'ms' | 'int' | 'url' | 'level';
+type Kind = 'string' | 'port' | 'ms' | 'int' | 'count' | 'url' | 'level';
 const KEYS: Record<Exclude<keyof Config, 'reportLimits'>, Kind> = {
   host: 'string',
   port: 'port',
@@ -107,7 +107,7 @@ const KEYS: Record<Exclude<keyof Config, 'reportLimits'>, Kind> = {
   connectTimeoutMs: 'ms',
   responseTimeoutMs: 'ms',
   maxResponseBytes: 'int',
-  connectionsPerMember: 'int',
+  connectionsPerMember: 'count',
   shutdownGraceMs: 'ms',
 };
 const LIMIT_KEYS = ['maxMessageChars', 'maxOutputBytes', 'maxLogBytes'] as const;
@@ -154,6 +154,7 @@ function coerce(key: string, kind: Kind, value: unknown, source: string): unknow
   if (kind === 'port' && (n < 0 || n > 65_535))
     throw new ConfigError(`${where} must be a port (0-65535), got ${n}`);
   if (kind === 'ms' && n === 0) throw new ConfigError(`${where} must be at least 1 ms`);
+  if (kind === 'count' && n === 0) throw new ConfigError(`${where} must be at least 1`);
   return n;
 }
 

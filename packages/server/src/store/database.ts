@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { type Dialect, postgresDialect, sqliteDialect } from './dialect.js';
 import type { Database } from './schema.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 
 export interface DatabaseOptions {
   /** `postgres://…` for PostgreSQL; absent for SQLite in `dataDir`. */
@@ -26,6 +27,10 @@ export interface OpenDatabase {
 }
 
 const INT8_OID = 20;
+/** Bytes the SQLite WAL file is cut back to after a checkpoint. */
+const JOURNAL_SIZE_LIMIT = 134_217_728;
+/** How often the background thread checkpoints the SQLite WAL, ms. */
+const CHECKPOINT_INTERVAL_MS = 250;
 
 /** Opens (and for SQLite creates) the database. Migrations are run separately. */
 export function openDatabase(options: DatabaseOptions): OpenDatabase {
@@ -59,16 +64,29 @@ export function openDatabase(options: DatabaseOptions): OpenDatabase {
   // NORMAL in WAL mode is durable against process crashes; a power cut may lose the last commits.
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
-  // The runs indexes keyed by job take writes all over their pages (10,000 jobs a second touch
-  // 10,000 leaves): keep them in memory rather than re-reading them through the page cache.
-  sqlite.pragma('cache_size = -65536');
-  sqlite.pragma('mmap_size = 268435456');
+  // 16 MiB holds the hot runs index pages; no memory map, so the jobs table read once at
+  // start-up does not stay resident (docs/decisions.md has the figures).
+  sqlite.pragma('cache_size = -16384');
   sqlite.pragma('temp_store = MEMORY');
-  // Checkpoint less often: the same index pages are rewritten every second (the same jobs fire
-  // again), and one checkpoint then copies each page once instead of once per small WAL.
+  // A thread of its own checkpoints (see sqlite-checkpointer.ts); this large auto-checkpoint
+  // is only the safety net for when it falls behind.
   sqlite.pragma('wal_autocheckpoint = 16384');
-  sqlite.pragma('journal_size_limit = 134217728');
+  sqlite.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
   sqlite.pragma('foreign_keys = ON');
+  const checkpointer = new SqliteCheckpointer({
+    file,
+    intervalMs: CHECKPOINT_INTERVAL_MS,
+    journalSizeLimit: JOURNAL_SIZE_LIMIT,
+  });
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, sqlite, dialect: sqliteDialect, location: file, close: () => db.destroy() };
+  return {
+    db,
+    sqlite,
+    dialect: sqliteDialect,
+    location: file,
+    close: async () => {
+      await checkpointer.stop();
+      await db.destroy();
+    },
+  };
 }
