@@ -24,10 +24,10 @@ import {
   tempDir,
 } from './lib/common.mjs';
 import { insertGroup, insertJobs, makeJob, openBenchStore } from './lib/jobs.mjs';
-import { createGroup, measureCeiling, startJobCenter, startWorker } from './lib/procs.mjs';
+import { createGroup, measureBurstFloor, measureCeiling, startJobCenter, startWorker } from './lib/procs.mjs';
 
 export const usage = `npm run bench -- precision [--jobs 100[,1000,10000]] [--seconds 60] [--db sqlite|postgres]
-  [--warmup 3] [--grace 5] [--create-concurrency 20] [--ceiling-seconds 5] [--setup api|store] [--period s|m] [--save]
+  [--warmup 3] [--grace 5] [--create-concurrency 20] [--ceiling-seconds 5] [--floor-seconds 10] [--no-floor] [--setup api|store] [--period s|m] [--save]
 --period m: jobs on '* * * * *' (every minute) instead of every second; --seconds (default 120) then counts
 whole minutes, warm-up defaults to 1 s and grace to 10 s (the peers' minute runs use the same margin).
 --setup api (default) creates the jobs through POST /api/v1/jobs while the server runs; store writes them
@@ -40,6 +40,8 @@ export function flags(argv) {
     grace: { type: 'string' },
     'create-concurrency': { type: 'string' },
     'ceiling-seconds': { type: 'string' },
+    'floor-seconds': { type: 'string' },
+    'no-floor': { type: 'boolean' },
     setup: { type: 'string' },
     period: { type: 'string' },
   });
@@ -362,6 +364,15 @@ export async function run(f) {
 
   const cases = [];
   for (const n of list) cases.push(await runCase(f, n, ceiling));
+  // The same load without JobCenter: undici alone, bursts of N at whole seconds (only for the
+  // per-second period; its p99 is the floor any scheduler in this process layout can reach).
+  const floors = [];
+  if (timing(f).periodMs === 1000 && !f['no-floor']) {
+    for (const n of list) {
+      log(`precision: raw burst floor for N=${n}`);
+      floors.push(await measureBurstFloor(n, { seconds: num(f['floor-seconds'], 10) }));
+    }
+  }
 
   table(
     `precision — JobCenter on ${f.db}, '${timing(f).cron}' jobs, lateness = worker receipt − scheduledAt (ms)`,
@@ -441,5 +452,23 @@ export async function run(f) {
       ],
     ],
   );
-  emit(f, 'precision', { db: f.db, ceiling, cases, pass: cases.every((c) => c.pass) });
+  if (floors.length > 0) {
+    table(
+      'raw burst floor (undici Agent alone, N requests at each whole second → the same kind of worker) vs JobCenter',
+      ['N', 'bursts', 'floor p50 ms', 'floor p99 ms', 'floor max ms', 'JobCenter p99 ms', 'JobCenter ÷ floor'],
+      floors.map((fl) => {
+        const c = cases.find((x) => x.n === fl.n);
+        return [
+          fl.n,
+          fl.seconds,
+          fl.p50Ms,
+          fl.p99Ms,
+          fl.maxMs,
+          c?.latencyMs.p99 ?? null,
+          c?.latencyMs.p99 != null && fl.p99Ms > 0 ? round(c.latencyMs.p99 / fl.p99Ms, 2) : null,
+        ];
+      }),
+    );
+  }
+  emit(f, 'precision', { db: f.db, ceiling, floors, cases, pass: cases.every((c) => c.pass) });
 }

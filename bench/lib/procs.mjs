@@ -4,11 +4,11 @@
  * raw undici ceiling. Every process is registered for cleanup.
  */
 import { fork, spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BENCH_DIR, CLI, log, onCleanup, round, serverRequire, sleep, summary } from './common.mjs';
+import { BENCH_DIR, CLI, log, onCleanup, round, serverRequire, sleep, summary, tempDir } from './common.mjs';
 
 const undici = serverRequire('undici');
 
@@ -331,4 +331,46 @@ export async function measureCeiling(workerUrl, { seconds = 5, warmup = 1, concu
     p99Ms: round(l.p99, 2),
     clientCpuPct: round(((cpu.user + cpu.system) / 1000 / elapsed) * 100),
   };
+}
+
+/**
+ * The raw burst floor: what undici alone achieves on the shape of load the
+ * precision benchmark offers. At each whole second, `n` trigger-shaped
+ * requests go out at once through an undici Agent configured as JobCenter's
+ * (64 connections per origin, keep-alive) to a fresh recording worker; no
+ * database, no signing, no scheduler. Lateness = worker receipt − the whole
+ * second. 2 warm-up bursts, then `seconds` counted ones.
+ */
+export async function measureBurstFloor(n, { seconds = 10 } = {}) {
+  const worker = await startWorker({ record: true });
+  const agent = new undici.Agent({ connections: 64, keepAliveTimeout: 30_000 });
+  const headers = { 'content-type': 'application/json', 'x-jobcenter-signature': `t=1,v1=${'0'.repeat(64)}` };
+  const template = JSON.parse(triggerLikeBody());
+  const burst = async (at, counted) => {
+    const scheduledAt = new Date(at).toISOString();
+    await Promise.all(
+      Array.from({ length: n }, async (_, i) => {
+        const body = JSON.stringify({ ...template, jobId: `${counted ? 'c' : 'w'}${i}`, scheduledAt });
+        const res = await agent.request({ origin: worker.url, path: '/run', method: 'POST', headers, body });
+        await res.body.text();
+      }),
+    );
+  };
+  const nextSecond = async () => {
+    const at = Math.ceil((Date.now() + 1) / 1000) * 1000;
+    await sleep(at - Date.now());
+    return at;
+  };
+  for (let i = 0; i < 2 + seconds; i++) await burst(await nextSecond(), i >= 2);
+  const file = join(tempDir('burst-floor'), 'receipts.tsv');
+  await worker.dump(file);
+  await agent.close();
+  await worker.stop();
+  const lat = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const [jobId, s, r] = line.split('\t');
+    if (jobId?.startsWith('c')) lat.push(Number(r) - Number(s));
+  }
+  const l = summary(lat);
+  return { n, seconds, received: lat.length, p50Ms: round(l.p50, 2), p99Ms: round(l.p99, 2), maxMs: round(l.max, 2) };
 }
