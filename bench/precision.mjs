@@ -455,7 +455,15 @@ export async function run(f) {
   if (floors.length > 0) {
     table(
       'raw burst floor (undici Agent alone, N requests at each whole second → the same kind of worker) vs JobCenter',
-      ['N', 'bursts', 'floor p50 ms', 'floor p99 ms', 'floor max ms', 'JobCenter p99 ms', 'JobCenter ÷ floor'],
+      [
+        'N',
+        'bursts',
+        'floor p50 ms',
+        'floor p99 ms',
+        'floor max ms',
+        'JobCenter p99 ms',
+        'JobCenter ÷ floor',
+      ],
       floors.map((fl) => {
         const c = cases.find((x) => x.n === fl.n);
         return [

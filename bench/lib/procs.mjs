@@ -372,5 +372,12 @@ export async function measureBurstFloor(n, { seconds = 10 } = {}) {
     if (jobId?.startsWith('c')) lat.push(Number(r) - Number(s));
   }
   const l = summary(lat);
-  return { n, seconds, received: lat.length, p50Ms: round(l.p50, 2), p99Ms: round(l.p99, 2), maxMs: round(l.max, 2) };
+  return {
+    n,
+    seconds,
+    received: lat.length,
+    p50Ms: round(l.p50, 2),
+    p99Ms: round(l.p99, 2),
+    maxMs: round(l.max, 2),
+  };
 }
