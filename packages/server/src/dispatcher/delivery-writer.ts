@@ -23,8 +23,8 @@ export class DeliveryWriter {
   constructor(
     private readonly runs: RunsRepo,
     private readonly log: Logger,
-    /** Written after each batch (round-robin positions); its failure is logged, not retried. */
-    private readonly afterBatch: () => Promise<void> = async () => {},
+    /** Runs after each batch is written (routing state); its failure is logged, not retried. */
+    private readonly afterBatch: (batch: readonly DeliveryUpdate[]) => Promise<void> = async () => {},
   ) {}
 
   push(update: DeliveryUpdate): void {
@@ -71,7 +71,7 @@ export class DeliveryWriter {
         }
       }
     }
-    await this.afterBatch().catch((err: unknown) =>
+    await this.afterBatch(batch).catch((err: unknown) =>
       this.log.warn({ err }, 'saving routing positions failed'),
     );
   }

@@ -16,7 +16,7 @@ import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
 import { readAnswer } from './answer.js';
 import { DeliveryWriter } from './delivery-writer.js';
-import type { HttpClient, SendResult } from './http-client.js';
+import type { HttpClient } from './http-client.js';
 import { MemberChoice } from './member-choice.js';
 import type { MemberHealth } from './member-health.js';
 import { signatureHeader } from './signing.js';
@@ -102,9 +102,10 @@ export class Dispatcher {
   constructor(private readonly options: DispatcherOptions) {
     this.choice = new MemberChoice(options.store.routing, options.health, () => options.clock.now());
     // Round-robin positions are saved with each batch of delivery updates, not once per fire.
-    this.writer = new DeliveryWriter(options.store.runs, options.log, () =>
-      options.store.routing.savePositions(this.choice.takeDirtyPositions()),
-    );
+    this.writer = new DeliveryWriter(options.store.runs, options.log, async (batch) => {
+      for (const u of batch) if (u.outcome.kind === 'accepted') this.choice.written(u.outcome.member);
+      await options.store.routing.savePositions(this.choice.takeDirtyPositions());
+    });
   }
 
   /** Starts sending each run; returns at once. */
@@ -453,8 +454,9 @@ export class Dispatcher {
   private async attempt(d: Delivery, member: Member, secret: string): Promise<AttemptResult> {
     const { clock, http, metrics, health } = this.options;
     const { job, run, shard } = d;
-    d.attempts.n++;
-    const n = shard ? ++shard.attempts : d.attempts.n;
+    // Taken before the request: shards of one run count their attempts concurrently.
+    const seq = ++d.attempts.n;
+    const n = shard ? ++shard.attempts : seq;
     const sentAt = clock.now();
     const tSec = Math.floor(sentAt / 1000);
     const target = job.target;
@@ -482,22 +484,19 @@ export class Dispatcher {
     };
     if (target.method !== 'GET') headers['content-type'] = 'application/json';
     this.choice.sent(member.url);
-    let sent: SendResult;
-    try {
-      sent = await http.send({
-        url,
-        method: target.method,
-        headers,
-        body: target.method === 'GET' ? null : body,
-        connectTimeoutMs: target.connectTimeoutMs,
-        responseTimeoutMs: target.responseTimeoutMs,
-      });
-    } finally {
-      this.choice.answered(member.url, false);
-    }
+    // send() never throws: every failure comes back as an answer.
+    const sent = await http.send({
+      url,
+      method: target.method,
+      headers,
+      body: target.method === 'GET' ? null : body,
+      connectTimeoutMs: target.connectTimeoutMs,
+      responseTimeoutMs: target.responseTimeoutMs,
+    });
     const answer = readAnswer(sent);
+    this.choice.answered(member.url, answer.kind === 'accepted');
     const record: Attempt = {
-      n: d.attempts.n,
+      n: seq,
       member: member.url,
       sentAt,
       httpStatus: sent.ok ? sent.status : null,
@@ -508,7 +507,6 @@ export class Dispatcher {
     const group = target.url === null ? target.group : null;
     const at = clock.now();
     if (answer.kind === 'accepted') {
-      this.choice.answered(member.url, true);
       if (group !== null) health.deliverySucceeded(group, member.url);
       metrics.deliveries.inc({ outcome: 'accepted' });
       return { kind: 'accepted', record, at };

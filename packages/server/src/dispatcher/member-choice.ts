@@ -2,7 +2,7 @@
  * The state routing needs beyond the group itself: round-robin positions
  * (per job, kept in memory and saved with each batch of deliveries, so
  * they survive a restart without a write per fire) and members' running
- * runs for least_busy (counted in the store, cached briefly, plus the
+ * runs for least_busy (counted in the store at each choice, plus the
  * triggers this node has in flight).
  */
 import type { Job } from '../domain/job.js';
@@ -11,17 +11,13 @@ import type { Member } from '../domain/worker-group.js';
 import type { RoutingRepo } from '../store/routing-repo.js';
 import type { MemberHealth } from './member-health.js';
 
-/** How long a least_busy count from the store is reused, ms. */
-const BUSY_TTL_MS = 250;
-
 export class MemberChoice {
   private positions: Map<string, number> | null = null;
   private loading: Promise<Map<string, number>> | null = null;
   private readonly dirty = new Map<string, number>();
-  private readonly busy = new Map<string, { at: number; counts: Map<string, number> }>();
   /** Triggers sent and not answered yet, per member URL. */
   private readonly inFlight = new Map<string, number>();
-  /** Asynchronous acceptances since the last count from the store, per member URL. */
+  /** Asynchronous acceptances not yet written to the store, per member URL. */
   private readonly accepted = new Map<string, number>();
 
   constructor(
@@ -43,7 +39,7 @@ export class MemberChoice {
         return memberOrder('round_robin', members, { start, ...(healthy ? { healthy } : {}) });
       }
       case 'least_busy': {
-        const counts = await this.counts(group ?? '', members);
+        const counts = await this.repo.runningByMember(members.map((m) => m.url));
         const busy = (i: number) => {
           const url = (members[i] as Member).url;
           return (counts.get(url) ?? 0) + (this.inFlight.get(url) ?? 0) + (this.accepted.get(url) ?? 0);
@@ -68,6 +64,13 @@ export class MemberChoice {
     if (running) this.accepted.set(url, (this.accepted.get(url) ?? 0) + 1);
   }
 
+  /** An acceptance on `url` is now in the store, where the running count sees it. */
+  written(url: string): void {
+    const left = (this.accepted.get(url) ?? 1) - 1;
+    if (left > 0) this.accepted.set(url, left);
+    else this.accepted.delete(url);
+  }
+
   /** Positions changed since the last call (to save with the next batch of deliveries). */
   takeDirtyPositions(): Map<string, number> {
     const out = new Map(this.dirty);
@@ -81,16 +84,5 @@ export class MemberChoice {
       return p;
     });
     return this.loading;
-  }
-
-  private async counts(group: string, members: readonly Member[]): Promise<Map<string, number>> {
-    const cached = this.busy.get(group);
-    const now = this.now();
-    if (cached && now - cached.at < BUSY_TTL_MS) return cached.counts;
-    const counts = await this.repo.runningByMember(members.map((m) => m.url));
-    // The store now counts the runs accepted so far (give or take the delivery writer's few ms).
-    for (const m of members) this.accepted.delete(m.url);
-    this.busy.set(group, { at: now, counts });
-    return counts;
   }
 }

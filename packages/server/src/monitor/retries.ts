@@ -82,7 +82,7 @@ export class Retries {
   private async retry(failed: Run, job: Job | null, now: number): Promise<boolean> {
     const { store, log, defaultDeadlineSec } = this.options;
     // A deleted or paused job is not re-run: pausing stops every kind of firing.
-    if (!job || !job.enabled || !shouldRetry(failed.status, failed.retriesLeft)) return false;
+    if (!job?.enabled || !shouldRetry(failed.status, failed.retriesLeft)) return false;
     const n = Math.max(1, job.retry.count - failed.retriesLeft + 1);
     const due = Math.max(
       now,

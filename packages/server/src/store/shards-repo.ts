@@ -15,6 +15,7 @@ import {
 } from '../domain/callback-rules.js';
 import type { Attempt, NotifyStatus, RunResult, RunStatus } from '../domain/run.js';
 import { broadcastOutcome } from '../domain/shards.js';
+import type { Dialect } from './dialect.js';
 import { fromJson } from './json.js';
 import type { ProgressReport } from './reports-repo.js';
 import { type DeliveryOutcome, deliveryColumns } from './runs-repo.js';
@@ -37,8 +38,20 @@ export interface Shard {
 export class ShardsRepo {
   constructor(
     private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
     private readonly limits: ReportLimits,
   ) {}
+
+  /**
+   * Serialises the shard writes of one run: each transaction recomputes the
+   * run from all its shards, so two shards finishing at once on different
+   * connections must not each miss the other's change (PostgreSQL; SQLite
+   * writes are serialised on its one connection already).
+   */
+  private async lockRun(trx: Transaction<Database>, runId: string): Promise<void> {
+    if (this.dialect.name !== 'postgres') return;
+    await trx.selectFrom('runs').select('id').where('id', '=', runId).forUpdate().execute();
+  }
 
   /**
    * Creates the shards of a pending broadcast run, one per member in order.
@@ -108,6 +121,7 @@ export class ShardsRepo {
   ): Promise<void> {
     const v = deliveryColumns(outcome);
     await this.db.transaction().execute(async (trx) => {
+      await this.lockRun(trx, runId);
       await trx
         .insertInto('attempts')
         .values({
@@ -155,6 +169,7 @@ export class ShardsRepo {
     now: number,
   ): Promise<'ok' | 'not_found' | 'ended'> {
     return this.db.transaction().execute(async (trx) => {
+      await this.lockRun(trx, runId);
       const shard = await trx
         .selectFrom('run_shards')
         .select(['status'])
@@ -221,6 +236,7 @@ export class ShardsRepo {
     const message = capMessage(result.message, this.limits);
     const output = capOutput(result.output, this.limits);
     return this.db.transaction().execute(async (trx) => {
+      await this.lockRun(trx, runId);
       const shard = await trx
         .selectFrom('run_shards')
         .select(['status', 'message', 'output'])

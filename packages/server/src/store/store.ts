@@ -52,7 +52,7 @@ export async function openStore(options: DatabaseOptions & { reportLimits: Repor
     runs: new RunsRepo(db, dialect, trend, sqlite ? new SqliteHotPath(sqlite, db) : null),
     trend,
     reports: new ReportsRepo(db, options.reportLimits),
-    shards: new ShardsRepo(db, options.reportLimits),
+    shards: new ShardsRepo(db, dialect, options.reportLimits),
     routing: new RoutingRepo(db, dialect),
     limits: new LimitsRepo(db),
     stats: new StatsRepo(db),
