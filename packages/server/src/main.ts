@@ -14,6 +14,8 @@ import { GroupCache } from './manage/group-cache.js';
 import { GroupManager } from './manage/groups.js';
 import { JobManager } from './manage/jobs.js';
 import { createMetrics } from './metrics.js';
+import { MemberHealthMonitor } from './monitor/member-health.js';
+import { MemberProbes } from './monitor/member-probes.js';
 import { TimeLimits } from './monitor/time-limits.js';
 import { Leadership } from './scheduler/leadership.js';
 import { Scheduler } from './scheduler/scheduler.js';
@@ -28,6 +30,8 @@ export interface JobCenter {
   readonly app: App;
   readonly store: Store;
   readonly log: Logger;
+  /** Member health on this node: passed to the dispatcher as `health`; probes and lost runs feed it. */
+  readonly memberHealth: MemberHealthMonitor;
   /** The base URL this server listens on, once started. */
   readonly url: string;
   /** Listens and starts campaigning for the scheduler lease. Idempotent. */
@@ -55,8 +59,27 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     log.info('created the bootstrap admin API token');
   }
   let authRequired = await store.settings.hasTokens();
-  const groupCache = new GroupCache(store);
+  const groupCache = new GroupCache({
+    store,
+    clock,
+    log,
+    memberExpiryMs: config.memberExpiryMs,
+    refreshMs: config.memberRefreshMs,
+  });
   await groupCache.load();
+  const memberHealth = new MemberHealthMonitor({
+    clock,
+    log,
+    failureThreshold: config.memberFailureThreshold,
+  });
+  const memberProbes = new MemberProbes({
+    groups: groupCache,
+    health: memberHealth,
+    clock,
+    log,
+    tickMs: config.monitorIntervalMs,
+    timeoutMs: config.memberProbeTimeoutMs,
+  });
 
   let publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
   let listenUrl = '';
@@ -96,6 +119,7 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     reportLimits: config.reportLimits,
     publicUrl: () => publicUrl,
     groups: (name) => groupCache.get(name),
+    health: memberHealth,
     nextFireAfter: (job, at) => scheduler.nextFireAfter(job, at),
   });
   scheduler = new Scheduler({
@@ -114,7 +138,14 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
       dispatcher.send(fires);
     },
   });
-  const timeLimits = new TimeLimits({ store, clock, log, metrics, intervalMs: config.monitorIntervalMs });
+  const timeLimits = new TimeLimits({
+    store,
+    clock,
+    log,
+    metrics,
+    intervalMs: config.monitorIntervalMs,
+    health: memberHealth,
+  });
   const jobs = new JobManager(
     store,
     clock,
@@ -134,7 +165,7 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
       },
     },
   );
-  const groups = new GroupManager(store, clock, groupCache);
+  const groups = new GroupManager(store, clock, groupCache, memberHealth);
 
   const app = await buildApp(
     {
@@ -168,6 +199,8 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     // Deliveries a previous process left pending go out before new fires.
     await dispatcher.resumePending();
     timeLimits.start();
+    groupCache.start();
+    memberProbes.start();
     await leadership.start();
     log.info({ url: listenUrl, publicUrl, database: store.location }, 'JobCenter started');
     return listenUrl;
@@ -178,6 +211,8 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     await leadership.stop();
     await dispatcher.stop(config.shutdownGraceMs);
     await timeLimits.stop();
+    await memberProbes.stop();
+    await groupCache.stop();
     await app.close();
     await http.close();
     await store.close();
@@ -189,6 +224,7 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     app,
     store,
     log,
+    memberHealth,
     get url() {
       return listenUrl;
     },

@@ -18,6 +18,7 @@ import type { Store } from '../store/store.js';
 import { readAnswer } from './answer.js';
 import { DeliveryWriter } from './delivery-writer.js';
 import type { HttpClient } from './http-client.js';
+import type { MemberHealth } from './member-health.js';
 import { signatureHeader } from './signing.js';
 import { callbackBase, TriggerBodies } from './trigger-body.js';
 
@@ -49,6 +50,8 @@ export interface DispatcherOptions {
   /** Base of callback URLs, e.g. http://jobcenter.internal:8080 */
   publicUrl: () => string;
   groups: (name: string) => WorkerGroup | undefined;
+  /** Member health: routing consults it; every attempt's outcome is reported to it. */
+  health: MemberHealth;
   /** The job's next fire after `at`, which ends an until_delivered effort. */
   nextFireAfter: (job: Job, at: number) => number | null;
 }

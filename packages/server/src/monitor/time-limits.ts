@@ -5,7 +5,9 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
+import type { MemberHealth } from '../dispatcher/member-health.js';
 import type { Metrics } from '../metrics.js';
+import type { LostRun } from '../store/limits-repo.js';
 import type { Store } from '../store/store.js';
 
 export interface TimeLimitsOptions {
@@ -14,6 +16,8 @@ export interface TimeLimitsOptions {
   log: Logger;
   metrics: Metrics;
   intervalMs: number;
+  /** Told about every lost run of a group member. Default: nobody. */
+  health?: MemberHealth;
 }
 
 export class TimeLimits {
@@ -48,9 +52,22 @@ export class TimeLimits {
       for (const run of undelivered)
         log.warn({ runId: run.id, jobId: run.jobId }, 'run not delivered before its deadline');
       if (lost.length > 0) metrics.runsEnded.inc({ status: 'lost' }, lost.length);
+      if (lost.length > 0 && this.options.health) await this.reportLost(lost, this.options.health);
       if (undelivered.length > 0) metrics.runsEnded.inc({ status: 'failed' }, undelivered.length);
     } catch (err) {
       log.error({ err }, 'time-limit sweep failed');
+    }
+  }
+
+  /** A lost run counts against the member that had accepted it (member health). */
+  private async reportLost(lost: readonly LostRun[], health: MemberHealth): Promise<void> {
+    const onMembers = lost.filter((run) => run.member !== null);
+    if (onMembers.length === 0) return;
+    const groups = await this.options.store.members.groupsOfJobs(onMembers.map((run) => run.jobId));
+    for (const run of onMembers) {
+      const group = groups.get(run.jobId);
+      if (group && run.member)
+        health.runLost(group, run.member, `run ${run.id}: no result before the deadline`);
     }
   }
 }

@@ -7,6 +7,11 @@ export interface EndedRun {
   jobId: string;
 }
 
+/** A run ended `lost`, with the member that had accepted it. */
+export interface LostRun extends EndedRun {
+  member: string | null;
+}
+
 /** The monitor's writes: timeouts, deadlines and silent runs, each one bulk statement. */
 export class LimitsRepo {
   constructor(private readonly db: Kysely<Database>) {}
@@ -29,7 +34,7 @@ export class LimitsRepo {
    * was never delivered `failed` ("not delivered"). Either is also
    * `timedOut` when past its timeout.
    */
-  async endPastDeadline(now: number): Promise<{ lost: EndedRun[]; undelivered: EndedRun[] }> {
+  async endPastDeadline(now: number): Promise<{ lost: LostRun[]; undelivered: EndedRun[] }> {
     return this.db.transaction().execute(async (trx) => {
       const lost = await trx
         .updateTable('runs')
@@ -44,7 +49,7 @@ export class LimitsRepo {
         .where(IS_OPEN)
         .where('notify_status', '=', 'delivered')
         .where('deadline_at', '<=', now)
-        .returning(['id', 'job_id'])
+        .returning(['id', 'job_id', 'member'])
         .execute();
       const undelivered = await trx
         .updateTable('runs')
@@ -64,7 +69,7 @@ export class LimitsRepo {
         .returning(['id', 'job_id'])
         .execute();
       return {
-        lost: lost.map((r) => ({ id: r.id, jobId: r.job_id })),
+        lost: lost.map((r) => ({ id: r.id, jobId: r.job_id, member: r.member })),
         undelivered: undelivered.map((r) => ({ id: r.id, jobId: r.job_id })),
       };
     });
