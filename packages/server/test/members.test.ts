@@ -1,42 +1,32 @@
 /**
  * Worker-group members end to end on both dialects: signed heartbeats,
- * dynamic members that receive triggers and expire, health from probes and
- * lost runs, member state in the API, and groups in use that keep their name.
- * Real JobCenter, real worker processes on loopback, real database.
+ * dynamic members that receive triggers and expire, and groups in use that
+ * keep their name. Real JobCenter, real worker processes on loopback, real
+ * database. Health is in member-health.test.ts.
  */
-import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, startCenter, type TestCenter } from './helpers/center.js';
 import { dialects } from './helpers/databases.js';
 import { guardProcesses } from './helpers/guard.js';
-import { type Started, startWorker } from './helpers/processes.js';
+import {
+  type ErrorBody,
+  type GroupBody,
+  type HeartbeatAnswer,
+  memberCalls,
+  sign,
+} from './helpers/members.js';
+import { startWorker } from './helpers/processes.js';
 import { waitFor } from './helpers/wait.js';
 
 const DIALECTS = await dialects();
 const TOKEN = 'members-test-token';
 
-type MemberBody = {
-  url: string;
-  name: string | null;
-  dynamic: boolean;
-  healthy: boolean;
-  lastSeenAt: string | null;
-  runningCount: number;
-  lastError: string | null;
-  lastErrorAt: string | null;
-};
-type GroupBody = { name: string; secret?: string; members: MemberBody[]; probe: unknown };
-type RunBody = { id: string; status: string; member: string | null; message: string | null };
-type ErrorBody = { error: { code: string; message: string; field?: string } };
-
-function sign(secret: string, raw: string, tSec = Math.floor(Date.now() / 1000)): string {
-  return `t=${tSec},v1=${createHmac('sha256', secret).update(`${tSec}.${raw}`).digest('hex')}`;
-}
-
 describe.each(DIALECTS)('worker-group members on %s', (dialect) => {
   guardProcesses();
   let tc: TestCenter;
-  const secrets = new Map<string, string>();
+  const { secrets, createGroup, heartbeat, readGroup, member, createJob, runNow, finished } = memberCalls(
+    () => tc,
+  );
 
   beforeAll(async () => {
     tc = await startCenter(dialect, {
@@ -49,62 +39,6 @@ describe.each(DIALECTS)('worker-group members on %s', (dialect) => {
     tc.api = apiClient(tc.url, { authorization: `Bearer ${TOKEN}` });
   });
   afterAll(() => tc?.close());
-
-  async function createGroup(body: Record<string, unknown>): Promise<GroupBody> {
-    const res = await tc.api<GroupBody>('POST', '/api/v1/worker-groups', body);
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    secrets.set(res.body.name, res.body.secret as string);
-    return res.body;
-  }
-
-  /** A heartbeat as a worker sends it: no API token, the group's signature over the raw body. */
-  async function heartbeat(
-    group: string,
-    body: unknown,
-    options: { secret?: string; signature?: string | null; tSec?: number } = {},
-  ): Promise<{ status: number; body: Record<string, unknown> }> {
-    const raw = typeof body === 'string' ? body : JSON.stringify(body);
-    const secret = options.secret ?? secrets.get(group) ?? 'no-secret-for-this-group';
-    const signature = options.signature === undefined ? sign(secret, raw, options.tSec) : options.signature;
-    const res = await fetch(`${tc.url}/api/v1/worker-groups/${group}/heartbeat`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(signature === null ? {} : { 'x-jobcenter-signature': signature }),
-      },
-      body: raw,
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  }
-
-  const readGroup = async (name: string) =>
-    (await tc.api<GroupBody>('GET', `/api/v1/worker-groups/${name}`)).body;
-  const member = async (group: string, url: string) =>
-    (await readGroup(group)).members.find((m) => m.url === url);
-
-  async function createJob(spec: Record<string, unknown>): Promise<string> {
-    const res = await tc.api<{ name: string }>('POST', '/api/v1/jobs', {
-      schedule: { cron: '0 0 1 1 *' },
-      ...spec,
-    });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    return res.body.name;
-  }
-
-  async function runNow(job: string): Promise<RunBody> {
-    const res = await tc.api<RunBody>('POST', `/api/v1/jobs/${job}/trigger`);
-    expect(res.status, JSON.stringify(res.body)).toBe(202);
-    return res.body;
-  }
-
-  const finished = (runId: string, statuses = ['succeeded', 'failed', 'lost']) =>
-    waitFor(
-      async () => {
-        const run = (await tc.api<RunBody>('GET', `/api/v1/runs/${runId}`)).body;
-        return statuses.includes(run.status) ? run : null;
-      },
-      `run ${runId} to reach ${statuses.join('/')}`,
-    );
 
   it('takes signed heartbeats and refuses unsigned, wrongly signed, stale, misaddressed and malformed ones', async () => {
     await createGroup({ name: 'beats', members: [{ url: 'http://127.0.0.1:9/listed', name: 'listed' }] });
@@ -135,7 +69,7 @@ describe.each(DIALECTS)('worker-group members on %s', (dialect) => {
       lastSeenAt: fromListed.body.lastSeenAt,
     });
 
-    const refused: [Awaited<ReturnType<typeof heartbeat>>, number, string, string?][] = [
+    const refused: [HeartbeatAnswer, number, string, string?][] = [
       [await heartbeat('beats', body, { signature: null }), 401, 'signature_missing'],
       [await heartbeat('beats', body, { signature: 't=1,v1=zz' }), 401, 'signature_malformed'],
       [await heartbeat('beats', body, { secret: 'not-the-group-secret-at-all' }), 401, 'signature_mismatch'],
@@ -213,84 +147,6 @@ describe.each(DIALECTS)('worker-group members on %s', (dialect) => {
       expect(last.status).toBe('failed');
     } finally {
       await Promise.all([w1.stop(), w2.stop()]);
-    }
-  });
-
-  it('probes members: one that goes down turns unhealthy, and healthy again when it comes back', async () => {
-    let worker: Started = await startWorker('probed');
-    const port = worker.port;
-    try {
-      const created = await createGroup({
-        name: 'probed',
-        members: [{ url: worker.url }],
-        probe: { path: '/sync-plain', intervalSec: 1 },
-      });
-      expect(created.probe).toEqual({ path: '/sync-plain', intervalSec: 1 });
-      await createGroup({ name: 'probed-500', members: [{ url: worker.url }], probe: { path: '/error' } });
-      await waitFor(
-        async () => (await member('probed-500', worker.url))?.healthy === false,
-        'HTTP 500 probe',
-      );
-      expect((await member('probed-500', worker.url))?.lastError).toBe('probe: HTTP 500');
-      expect(await member('probed', worker.url), 'the same URL, another group').toMatchObject({
-        healthy: true,
-      });
-
-      await worker.stop();
-      const down = await waitFor(async () => {
-        const m = await member('probed', `http://127.0.0.1:${port}`);
-        return m && !m.healthy ? m : null;
-      }, 'the stopped member to turn unhealthy');
-      expect(down.lastError).toMatch(/^probe: /);
-      expect(down.lastErrorAt).toMatch(/Z$/);
-
-      worker = await startWorker('probed', port);
-      const up = await waitFor(async () => {
-        const m = await member('probed', worker.url);
-        return m?.healthy ? m : null;
-      }, 'the member to recover');
-      expect(up.lastError, 'the last error stays visible').toBe(down.lastError);
-    } finally {
-      await worker.stop();
-    }
-  });
-
-  it('shows running runs per member, and a lost run makes its member unhealthy', async () => {
-    const [busy, idle] = await Promise.all([startWorker('busy'), startWorker('idle')]);
-    try {
-      await createGroup({ name: 'load', members: [{ url: busy.url }, { url: idle.url }] });
-      const job = await createJob({
-        name: 'load.silent',
-        target: { group: 'load', path: '/async' },
-        routing: 'first',
-        params: { result: 'none' },
-        deadlineSec: 600,
-      });
-      const run = await runNow(job);
-      await finished(run.id, ['running']);
-      const group = await readGroup('load');
-      expect(group.members.map((m) => [m.url, m.runningCount])).toEqual([
-        [busy.url, 1],
-        [idle.url, 0],
-      ]);
-      const list = await tc.api<{ items: GroupBody[] }>('GET', '/api/v1/worker-groups?limit=500');
-      expect(list.body.items.find((g) => g.name === 'load')?.members[0]?.runningCount).toBe(1);
-
-      const lost = await createJob({
-        name: 'load.lost',
-        target: { group: 'load', path: '/async' },
-        routing: 'first',
-        params: { result: 'none' },
-        deadlineSec: 0.5,
-      });
-      await finished((await runNow(lost)).id, ['lost']);
-      const unhealthy = await waitFor(async () => {
-        const m = await member('load', busy.url);
-        return m && !m.healthy ? m : null;
-      }, 'the member of a lost run to turn unhealthy');
-      expect(unhealthy.lastError).toMatch(/no result before the deadline/);
-    } finally {
-      await Promise.all([busy.stop(), idle.stop()]);
     }
   });
 

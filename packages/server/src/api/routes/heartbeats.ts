@@ -22,6 +22,12 @@ const HEARTBEAT_BODY_LIMIT = 16_384;
 const EMPTY = Buffer.alloc(0);
 
 const GroupParam = Type.Object({ name: Type.String({ minLength: 1, maxLength: 128 }) });
+/** Documents the header; its absence is answered by the signature check (401), not by validation. */
+const SignatureHeader = Type.Object({
+  'x-jobcenter-signature': Type.Optional(
+    Type.String({ description: 't=<unix seconds>,v1=<hex HMAC-SHA256(group secret, "<t>.<raw body>")>' }),
+  ),
+});
 
 export const heartbeatRoutes =
   (ctx: ApiContext): FastifyPluginAsyncTypebox =>
@@ -56,6 +62,7 @@ export const heartbeatRoutes =
             'a listed member is only marked seen.',
           security: [],
           params: GroupParam,
+          headers: SignatureHeader,
           body: HeartbeatInput,
           response: { 200: HeartbeatView, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody },
         },
