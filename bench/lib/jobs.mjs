@@ -65,7 +65,8 @@ export async function insertGroup(repo, name, memberUrls) {
     team: null,
     description: 'bench',
     secret: newSecret(),
-    members: memberUrls.map((url) => ({ url, name: null })),
+    members: memberUrls.map((url) => ({ url, name: null, dynamic: false, lastSeenAt: null })),
+    probe: null,
     createdAt: now,
     updatedAt: now,
   });

@@ -14,6 +14,12 @@ describe('config', () => {
       databaseUrl: undefined,
     });
     expect(config.leaseTtlMs).toBe(DEFAULTS.leaseTtlMs);
+    expect(config).toMatchObject({
+      memberExpiryMs: 30_000,
+      memberRefreshMs: 5_000,
+      memberFailureThreshold: 3,
+      memberProbeTimeoutMs: 2_000,
+    });
     expect(resolvePublicUrl(config, 8080)).toBe('http://127.0.0.1:8080');
     expect(resolvePublicUrl({ ...config, host: '0.0.0.0' }, 9000)).toBe('http://localhost:9000');
   });
@@ -46,6 +52,9 @@ describe('config', () => {
     expect(() => loadConfig({ env: {}, overrides: { monitorIntervalMs: 0 } })).toThrow(/at least 1 ms/);
     expect(() => loadConfig({ env: {}, overrides: { connectionsPerMember: 0 } })).toThrow(
       /connectionsPerMember must be at least 1/,
+    );
+    expect(() => loadConfig({ env: {}, overrides: { memberFailureThreshold: 0 } })).toThrow(
+      /memberFailureThreshold must be at least 1/,
     );
   });
 });

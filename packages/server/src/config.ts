@@ -51,6 +51,14 @@ export interface Config {
   reportLimits: ReportLimits;
   /** How long SIGTERM waits for in-flight deliveries, ms. Default 10,000. */
   shutdownGraceMs: number;
+  /** A dynamic member silent this long leaves its group, ms. Default 30,000. */
+  memberExpiryMs: number;
+  /** How often each node re-reads groups and dynamic members from the database, ms. Default 5,000. */
+  memberRefreshMs: number;
+  /** Consecutive failed deliveries after which a member is unhealthy. Default 3. */
+  memberFailureThreshold: number;
+  /** Connect and answer timeout of one member probe, ms. Default 2,000. */
+  memberProbeTimeoutMs: number;
 }
 
 export const DEFAULTS: Config = {
@@ -76,6 +84,10 @@ export const DEFAULTS: Config = {
   connectionsPerMember: 64,
   reportLimits: DEFAULT_REPORT_LIMITS,
   shutdownGraceMs: 10_000,
+  memberExpiryMs: 30_000,
+  memberRefreshMs: 5_000,
+  memberFailureThreshold: 3,
+  memberProbeTimeoutMs: 2_000,
 };
 
 /** A configuration problem, naming its source and key. */
@@ -109,6 +121,10 @@ const KEYS: Record<Exclude<keyof Config, 'reportLimits'>, Kind> = {
   maxResponseBytes: 'int',
   connectionsPerMember: 'count',
   shutdownGraceMs: 'ms',
+  memberExpiryMs: 'ms',
+  memberRefreshMs: 'ms',
+  memberFailureThreshold: 'count',
+  memberProbeTimeoutMs: 'ms',
 };
 const LIMIT_KEYS = ['maxMessageChars', 'maxOutputBytes', 'maxLogBytes'] as const;
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

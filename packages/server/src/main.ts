@@ -10,12 +10,13 @@ import { type Clock, systemClock } from './clock.js';
 import { type Config, resolvePublicUrl } from './config.js';
 import { Dispatcher } from './dispatcher/dispatcher.js';
 import { HttpClient } from './dispatcher/http-client.js';
-import { ALWAYS_HEALTHY, type MemberHealth } from './dispatcher/member-health.js';
 import { GroupCache } from './manage/group-cache.js';
 import { GroupManager } from './manage/groups.js';
 import { JobManager } from './manage/jobs.js';
 import { RunManager } from './manage/runs.js';
 import { createMetrics } from './metrics.js';
+import { MemberHealthMonitor } from './monitor/member-health.js';
+import { MemberProbes } from './monitor/member-probes.js';
 import { Retries } from './monitor/retries.js';
 import { TimeLimits } from './monitor/time-limits.js';
 import { Leadership } from './scheduler/leadership.js';
@@ -31,6 +32,8 @@ export interface JobCenter {
   readonly app: App;
   readonly store: Store;
   readonly log: Logger;
+  /** Member health on this node: passed to the dispatcher as `health`; probes and lost runs feed it. */
+  readonly memberHealth: MemberHealthMonitor;
   /** The base URL this server listens on, once started. */
   readonly url: string;
   /** Listens and starts campaigning for the scheduler lease. Idempotent. */
@@ -58,8 +61,27 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     log.info('created the bootstrap admin API token');
   }
   let authRequired = await store.settings.hasTokens();
-  const groupCache = new GroupCache(store);
+  const groupCache = new GroupCache({
+    store,
+    clock,
+    log,
+    memberExpiryMs: config.memberExpiryMs,
+    refreshMs: config.memberRefreshMs,
+  });
   await groupCache.load();
+  const memberHealth = new MemberHealthMonitor({
+    clock,
+    log,
+    failureThreshold: config.memberFailureThreshold,
+  });
+  const memberProbes = new MemberProbes({
+    groups: groupCache,
+    health: memberHealth,
+    clock,
+    log,
+    tickMs: config.monitorIntervalMs,
+    timeoutMs: config.memberProbeTimeoutMs,
+  });
 
   let publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
   let listenUrl = '';
@@ -67,9 +89,6 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     connectionsPerOrigin: config.connectionsPerMember,
     maxResponseBytes: config.maxResponseBytes,
   });
-
-  // Replaced by the monitor's member health (probes, passive failures, dynamic members).
-  const memberHealth: MemberHealth = ALWAYS_HEALTHY;
 
   // The scheduler and leadership refer to each other; the closures resolve at run time.
   let scheduler: Scheduler;
@@ -102,8 +121,8 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     reportLimits: config.reportLimits,
     publicUrl: () => publicUrl,
     groups: (name) => groupCache.get(name),
-    nextFireAfter: (job, at) => scheduler.nextFireAfter(job, at),
     health: memberHealth,
+    nextFireAfter: (job, at) => scheduler.nextFireAfter(job, at),
   });
   scheduler = new Scheduler({
     store,
@@ -157,7 +176,7 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
       },
     },
   );
-  const groups = new GroupManager(store, clock, groupCache);
+  const groups = new GroupManager(store, clock, groupCache, memberHealth);
 
   const app = await buildApp(
     {
@@ -193,6 +212,8 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     await dispatcher.resumePending();
     timeLimits.start();
     retries.start();
+    groupCache.start();
+    memberProbes.start();
     await leadership.start();
     log.info({ url: listenUrl, publicUrl, database: store.location }, 'JobCenter started');
     return listenUrl;
@@ -204,6 +225,8 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     await dispatcher.stop(config.shutdownGraceMs);
     await timeLimits.stop();
     await retries.stop();
+    await memberProbes.stop();
+    await groupCache.stop();
     await app.close();
     await http.close();
     await store.close();
@@ -215,6 +238,7 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     app,
     store,
     log,
+    memberHealth,
     get url() {
       return listenUrl;
     },

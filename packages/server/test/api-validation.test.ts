@@ -265,8 +265,8 @@ describe('API input validation (sqlite)', () => {
       'PUT',
       '/api/v1/worker-groups/billing-workers',
       { name: 'renamed' },
-      400,
-      'validation_error',
+      409,
+      'group_rename_in_use',
       'name',
     );
     await expectError('DELETE', '/api/v1/worker-groups/billing-workers', undefined, 409, 'group_in_use');

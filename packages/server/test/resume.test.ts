@@ -34,7 +34,8 @@ describe.each(DIALECTS)('resuming pending deliveries on %s', (dialect) => {
       team: null,
       description: '',
       secret: newSecret(),
-      members: [{ url: worker.url, name: null }],
+      members: [{ url: worker.url, name: null, dynamic: false, lastSeenAt: null }],
+      probe: null,
       createdAt: now,
       updatedAt: now,
     });

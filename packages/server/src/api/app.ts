@@ -19,6 +19,7 @@ import type { ApiContext } from './context.js';
 import { callbackRoutes } from './routes/callbacks.js';
 import { cronRoutes } from './routes/cron.js';
 import { healthRoutes } from './routes/health.js';
+import { heartbeatRoutes } from './routes/heartbeats.js';
 import { homeRoutes } from './routes/home.js';
 import { jobRoutes } from './routes/jobs.js';
 import { overviewRoutes } from './routes/overview.js';
@@ -107,6 +108,7 @@ export async function buildApp(ctx: ApiContext, logger: FastifyBaseLogger): Prom
   await app.register(jobRoutes(ctx), { prefix: '/api/v1' });
   await app.register(runRoutes(ctx), { prefix: '/api/v1' });
   await app.register(groupRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(heartbeatRoutes(ctx), { prefix: '/api/v1' });
   await app.register(callbackRoutes(ctx), { prefix: '/api/v1' });
   await app.register(overviewRoutes(ctx), { prefix: '/api/v1' });
   await app.register(cronRoutes(), { prefix: '/api/v1' });

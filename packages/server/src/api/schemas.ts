@@ -231,12 +231,38 @@ export const MemberInput = Type.Object(
   { additionalProperties: false },
 );
 
+export const ProbeInput = Type.Object(
+  {
+    path: Type.Optional(
+      Type.String({
+        pattern: '^/',
+        maxLength: 2048,
+        description: 'Appended to each member URL. Default "/healthz"',
+      }),
+    ),
+    intervalSec: Type.Optional(
+      Type.Number({
+        minimum: 1,
+        maximum: 86_400,
+        multipleOf: 0.001,
+        description: 'Seconds between two probes of one member. Default 10',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const GroupInput = Type.Object(
   {
     name: NAME,
     team: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 128 }))),
     description: Type.Optional(Type.String({ maxLength: 4000 })),
     members: Type.Optional(Type.Array(MemberInput, { maxItems: 1000 })),
+    probe: Type.Optional(
+      Type.Union([ProbeInput, Type.Null()], {
+        description: 'Active health check: GET {member.url}{path} every intervalSec. Default null: none',
+      }),
+    ),
     secret: Type.Optional(
       Type.String({ minLength: 16, maxLength: 128, description: 'Generated when absent' }),
     ),
@@ -245,17 +271,56 @@ export const GroupInput = Type.Object(
 );
 export type GroupInput = Static<typeof GroupInput>;
 
+export const MemberView = Type.Object({
+  url: Type.String(),
+  name: Nullable(Type.String()),
+  dynamic: Type.Boolean({ description: 'Joined by heartbeat; leaves when silent for memberExpiryMs' }),
+  healthy: Type.Boolean({ description: 'As this node sees it (deliveries, lost runs, probes)' }),
+  lastSeenAt: Nullable(Type.String({ format: 'date-time', description: 'The latest heartbeat' })),
+  runningCount: Type.Integer({ description: 'Runs with status running on this member' }),
+  lastError: Nullable(Type.String()),
+  lastErrorAt: Nullable(Type.String({ format: 'date-time' })),
+});
+export type MemberView = Static<typeof MemberView>;
+
 export const GroupView = Type.Object({
   id: Type.String(),
   name: Type.String(),
   team: Nullable(Type.String()),
   description: Type.String(),
-  members: Type.Array(Type.Object({ url: Type.String(), name: Nullable(Type.String()) })),
+  members: Type.Array(MemberView),
+  probe: Nullable(Type.Object({ path: Type.String(), intervalSec: Type.Number() })),
   createdAt: Iso,
   updatedAt: Iso,
   secret: Type.Optional(Type.String({ description: 'Only on creation and in the reveal/rotate answers' })),
 });
 export type GroupView = Static<typeof GroupView>;
+
+export const HeartbeatInput = Type.Object(
+  {
+    url: Type.String({
+      pattern: '^https?://',
+      maxLength: 2048,
+      description: 'The member URL triggers go to',
+    }),
+    name: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 128 }))),
+  },
+  { additionalProperties: false },
+);
+export type HeartbeatInput = Static<typeof HeartbeatInput>;
+
+export const HeartbeatView = Type.Object({
+  group: Type.String(),
+  url: Type.String(),
+  dynamic: Type.Boolean({ description: 'False when the URL is a listed (static) member' }),
+  lastSeenAt: Iso,
+  expiresAt: Nullable(
+    Type.String({
+      format: 'date-time',
+      description: 'When a dynamic member leaves without another heartbeat; null for a static member',
+    }),
+  ),
+});
 
 export const ErrorBody = Type.Object({
   error: Type.Object({ code: Type.String(), message: Type.String(), field: Type.Optional(Type.String()) }),

@@ -116,13 +116,39 @@ export function runView(
   };
 }
 
-export function groupView(group: WorkerGroup, withSecret = false): GroupView {
+/** What the group itself does not hold about a member: its health on this node and its load. */
+export interface MemberStatus {
+  healthy: boolean;
+  lastError: string | null;
+  /** Epoch ms. */
+  lastErrorAt: number | null;
+  runningCount: number;
+}
+
+export function groupView(
+  group: WorkerGroup,
+  statusOf: (group: string, url: string) => MemberStatus,
+  withSecret = false,
+): GroupView {
   return {
     id: group.id,
     name: group.name,
     team: group.team,
     description: group.description,
-    members: group.members,
+    members: group.members.map((m) => {
+      const status = statusOf(group.name, m.url);
+      return {
+        url: m.url,
+        name: m.name,
+        dynamic: m.dynamic,
+        healthy: status.healthy,
+        lastSeenAt: iso(m.lastSeenAt),
+        runningCount: status.runningCount,
+        lastError: status.lastError,
+        lastErrorAt: iso(status.lastErrorAt),
+      };
+    }),
+    probe: group.probe && { path: group.probe.path, intervalSec: group.probe.intervalMs / 1000 },
     createdAt: iso(group.createdAt),
     updatedAt: iso(group.updatedAt),
     ...(withSecret ? { secret: group.secret } : {}),

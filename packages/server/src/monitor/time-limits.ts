@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { MemberHealth } from '../dispatcher/member-health.js';
 import type { Metrics } from '../metrics.js';
+import type { LostRun } from '../store/limits-repo.js';
 import type { Store } from '../store/store.js';
 
 export interface TimeLimitsOptions {
@@ -15,8 +16,8 @@ export interface TimeLimitsOptions {
   log: Logger;
   metrics: Metrics;
   intervalMs: number;
-  /** Told about members whose runs went silent (they count as unhealthy). */
-  health: MemberHealth;
+  /** Told about every lost run of a group member. Default: nobody. */
+  health?: MemberHealth;
 }
 
 export class TimeLimits {
@@ -54,14 +55,32 @@ export class TimeLimits {
       const silent = await store.limits.endSilent(now);
       for (const run of silent) {
         log.warn({ runId: run.id, jobId: run.jobId, member: run.member }, 'run lost: no heartbeat');
-        const job = run.member === null ? null : await store.jobs.findById(run.jobId);
-        if (job?.target.group && run.member !== null)
-          this.options.health.runLost(job.target.group, run.member, 'no heartbeat within heartbeatSec');
       }
       if (silent.length > 0) metrics.runsEnded.inc({ status: 'lost' }, silent.length);
+      const health = this.options.health;
+      if (health) {
+        if (lost.length > 0) await this.reportLost(lost, health, 'no result before the deadline');
+        if (silent.length > 0) await this.reportLost(silent, health, 'no heartbeat within heartbeatSec');
+      }
       if (undelivered.length > 0) metrics.runsEnded.inc({ status: 'failed' }, undelivered.length);
     } catch (err) {
       log.error({ err }, 'time-limit sweep failed');
+    }
+  }
+
+  /** A lost run counts against the member that had accepted it (member health). */
+  private async reportLost(lost: readonly LostRun[], health: MemberHealth, reason: string): Promise<void> {
+    const onMembers = lost.filter((run) => run.member !== null);
+    if (onMembers.length === 0) return;
+    const groups = await this.options.store.members.groupsOfJobs(onMembers.map((run) => run.jobId));
+    for (const run of onMembers) {
+      const group = groups.get(run.jobId);
+      if (group && run.member)
+        health.runLost(
+          group,
+          run.member,
+          `run ${run.id} was lost (no result before its deadline, or no heartbeat)`,
+        );
     }
   }
 }

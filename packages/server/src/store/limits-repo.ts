@@ -8,8 +8,8 @@ export interface EndedRun {
   jobId: string;
 }
 
-/** A run ended for silence: its member is reported to member health. */
-export interface SilentRun extends EndedRun {
+/** A run ended `lost`, with the member that had accepted it. */
+export interface LostRun extends EndedRun {
   member: string | null;
 }
 
@@ -35,7 +35,7 @@ export class LimitsRepo {
    * was never delivered `failed` ("not delivered"). Either is also
    * `timedOut` when past its timeout.
    */
-  async endPastDeadline(now: number): Promise<{ lost: EndedRun[]; undelivered: EndedRun[] }> {
+  async endPastDeadline(now: number): Promise<{ lost: LostRun[]; undelivered: EndedRun[] }> {
     return this.db.transaction().execute(async (trx) => {
       const lost = await trx
         .updateTable('runs')
@@ -50,7 +50,7 @@ export class LimitsRepo {
         .where(IS_OPEN)
         .where('notify_status', '=', 'delivered')
         .where('deadline_at', '<=', now)
-        .returning(['id', 'job_id'])
+        .returning(['id', 'job_id', 'member'])
         .execute();
       await endOpenShards(
         trx,
@@ -76,7 +76,7 @@ export class LimitsRepo {
         .returning(['id', 'job_id'])
         .execute();
       return {
-        lost: lost.map((r) => ({ id: r.id, jobId: r.job_id })),
+        lost: lost.map((r) => ({ id: r.id, jobId: r.job_id, member: r.member })),
         undelivered: undelivered.map((r) => ({ id: r.id, jobId: r.job_id })),
       };
     });
@@ -86,7 +86,7 @@ export class LimitsRepo {
    * Ends running runs whose worker went silent: no progress call (heartbeat)
    * for the job's heartbeatSec. They become `lost`, sooner than the deadline.
    */
-  async endSilent(now: number): Promise<SilentRun[]> {
+  async endSilent(now: number): Promise<LostRun[]> {
     return this.db.transaction().execute(async (trx) => {
       const rows = await trx
         .updateTable('runs')

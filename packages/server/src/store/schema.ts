@@ -32,6 +32,9 @@ export interface WorkerGroupsTable {
   team: string | null;
   description: string;
   secret: string;
+  /** The active probe's path and interval; both null for a group without probe. */
+  probe_path: string | null;
+  probe_interval_ms: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -40,7 +43,13 @@ export interface GroupMembersTable {
   group_id: string;
   url: string;
   name: string | null;
+  /** Order of a static member in its group; 0 and unused for dynamic members. */
   position: number;
+  /** 1: joined by heartbeat and leaves when silent; 0: listed in the group. */
+  dynamic: number;
+  /** The latest heartbeat from this URL, or null. */
+  last_seen_at: number | null;
+  /** Static: when listed; dynamic: when it (re)joined, which orders the dynamic members. */
   created_at: number;
 }
 

@@ -5,6 +5,7 @@ import { GroupsRepo } from './groups-repo.js';
 import { JobsRepo } from './jobs-repo.js';
 import { LeaseRepo } from './lease-repo.js';
 import { LimitsRepo } from './limits-repo.js';
+import { MembersRepo } from './members-repo.js';
 import { migrate } from './migrate.js';
 import { ReportsRepo } from './reports-repo.js';
 import { RoutingRepo } from './routing-repo.js';
@@ -21,6 +22,7 @@ export interface Store {
   readonly location: string;
   readonly jobs: JobsRepo;
   readonly groups: GroupsRepo;
+  readonly members: MembersRepo;
   readonly runs: RunsRepo;
   readonly reports: ReportsRepo;
   readonly shards: ShardsRepo;
@@ -48,6 +50,7 @@ export async function openStore(options: DatabaseOptions & { reportLimits: Repor
     location,
     jobs: new JobsRepo(db, dialect),
     groups: new GroupsRepo(db),
+    members: new MembersRepo(db),
     // Prepared after the migrations: the statements need the tables.
     runs: new RunsRepo(db, dialect, trend, sqlite ? new SqliteHotPath(sqlite, db) : null),
     trend,

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { ApiError } from '../../errors.js';
+import type { WorkerGroup } from '../../domain/worker-group.js';
 import type { ApiContext } from '../context.js';
 import { ErrorBody, GroupInput, GroupView, ListQuery, listOf } from '../schemas.js';
 import { groupView } from '../views.js';
@@ -11,6 +11,11 @@ const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 export const groupRoutes =
   (ctx: ApiContext): FastifyPluginAsyncTypebox =>
   async (app) => {
+    /** A group as the API shows it: members with their health and running runs. */
+    async function view(group: WorkerGroup, withSecret = false): Promise<GroupView> {
+      return groupView(group, await ctx.groups.memberStatuses([group]), withSecret);
+    }
+
     app.get(
       '/worker-groups',
       {
@@ -22,10 +27,9 @@ export const groupRoutes =
         },
       },
       async (request) => {
-        const page = await ctx.store.groups.list(request.query.limit ?? 50, request.query.cursor);
-        if (page === 'bad_cursor')
-          throw new ApiError('invalid_cursor', 'cursor: not a cursor of this list', 'cursor');
-        return { items: page.groups.map((g) => groupView(g)), nextCursor: page.nextCursor };
+        const page = await ctx.groups.list(request.query.limit ?? 50, request.query.cursor);
+        const statusOf = await ctx.groups.memberStatuses(page.groups);
+        return { items: page.groups.map((g) => groupView(g, statusOf)), nextCursor: page.nextCursor };
       },
     );
 
@@ -40,7 +44,7 @@ export const groupRoutes =
         },
       },
       async (request, reply) =>
-        reply.status(201).send(groupView(await ctx.groups.create(request.body), true)),
+        reply.status(201).send(await view(await ctx.groups.create(request.body), true)),
     );
 
     app.get(
@@ -53,7 +57,7 @@ export const groupRoutes =
           response: { 200: GroupView, 404: ErrorBody },
         },
       },
-      async (request) => groupView(await ctx.groups.get(request.params.name)),
+      async (request) => view(await ctx.groups.get(request.params.name)),
     );
 
     app.put(
@@ -61,13 +65,14 @@ export const groupRoutes =
       {
         schema: {
           tags: ['worker-groups'],
-          summary: 'Replace team, description and members',
+          summary:
+            'Replace team, description, probe and the listed members; rename while no job targets the group',
           params: GroupParam,
           body: GroupInput,
           response: { 200: GroupView, ...errors },
         },
       },
-      async (request) => groupView(await ctx.groups.replace(request.params.name, request.body)),
+      async (request) => view(await ctx.groups.replace(request.params.name, request.body)),
     );
 
     app.delete(
@@ -96,7 +101,7 @@ export const groupRoutes =
           response: { 200: GroupView, 404: ErrorBody },
         },
       },
-      async (request) => groupView(await ctx.groups.get(request.params.name), true),
+      async (request) => view(await ctx.groups.get(request.params.name), true),
     );
 
     app.post(
@@ -109,6 +114,6 @@ export const groupRoutes =
           response: { 200: GroupView, 404: ErrorBody },
         },
       },
-      async (request) => groupView(await ctx.groups.rotateSecret(request.params.name), true),
+      async (request) => view(await ctx.groups.rotateSecret(request.params.name), true),
     );
   };
