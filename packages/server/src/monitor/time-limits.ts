@@ -76,11 +76,7 @@ export class TimeLimits {
     for (const run of onMembers) {
       const group = groups.get(run.jobId);
       if (group && run.member)
-        health.runLost(
-          group,
-          run.member,
-          `run ${run.id} was lost (no result before its deadline, or no heartbeat)`,
-        );
+        health.runLost(group, run.member, `run ${run.id}: ${reason}`);
     }
   }
 }
