@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { expect } from 'vitest';
 
 export const SECRET = 'whsec-test-3f9a1c';
 /** The fixed clock every worker under test uses: 2027-01-15T08:00:00Z. */
@@ -150,4 +151,85 @@ export function deferred<T = void>(): Deferred<T> {
     resolve = r;
   });
   return { promise, resolve };
+}
+
+/** Timers that keep the process alive (unref'd ones, like `AbortSignal.timeout`'s, are not listed). */
+export function activeTimerCount(): number {
+  return process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+}
+
+/**
+ * The leak guard: call in `beforeEach` to take the baseline (Vitest's own
+ * hook timer is one) and at the end of `afterEach`, once everything the test
+ * started is closed, to fail a test that left a timer running.
+ */
+export function timerGuard() {
+  let baseline = 0;
+  return {
+    takeBaseline() {
+      baseline = activeTimerCount();
+    },
+    expectNoneLeft() {
+      // At most: a timer from before the test (a previous server's) may have ended meanwhile.
+      expect(
+        activeTimerCount(),
+        'a timer outlived the test (heartbeat, announcer, retry?)',
+      ).toBeLessThanOrEqual(baseline);
+    },
+  };
+}
+
+export interface Announcement {
+  group: string;
+  body: Record<string, unknown>;
+  /** The signature's `t`, in Unix seconds. */
+  t: number;
+  /** Whether `v1` is the HMAC-SHA256 of `"<t>.<raw body>"` under the group's secret. */
+  signatureValid: boolean;
+}
+
+/**
+ * A fake JobCenter heartbeat endpoint (`POST /api/v1/worker-groups/{group}/heartbeat`):
+ * checks each announcement's signature with node:crypto and answers `200`
+ * (`401` when it does not match), or `statusFor(index)` when given.
+ */
+export async function startAnnounceReceiver(secret: string, statusFor?: (index: number) => number) {
+  const announcements: Announcement[] = [];
+  const waiters: Array<() => void> = [];
+  const { url, server } = await startServer(async (req, res) => {
+    const raw = await readText(req);
+    const match = /^\/api\/v1\/worker-groups\/([^/]+)\/heartbeat$/.exec(req.url ?? '');
+    const header = String(req.headers['x-jobcenter-signature'] ?? '');
+    const t = /(?:^|,)t=(\d+)/.exec(header)?.[1] ?? '';
+    const v1 = /(?:^|,)v1=([0-9a-f]{64})/.exec(header)?.[1] ?? '';
+    const signatureValid = req.method === 'POST' && sign(secret, Number(t), raw) === `t=${t},v1=${v1}`;
+    if (match) {
+      announcements.push({
+        group: decodeURIComponent(match[1] ?? ''),
+        body: JSON.parse(raw || '{}') as Record<string, unknown>,
+        t: Number(t),
+        signatureValid,
+      });
+    }
+    res.statusCode = !match
+      ? 404
+      : statusFor
+        ? statusFor(announcements.length - 1)
+        : signatureValid
+          ? 200
+          : 401;
+    res.setHeader('content-type', 'application/json');
+    res.end('{}');
+    for (const wake of waiters.splice(0)) wake();
+  });
+  return {
+    url,
+    server,
+    announcements,
+    /** Resolves once `count` announcements have arrived; no polling. */
+    async waitFor(count: number): Promise<Announcement[]> {
+      while (announcements.length < count) await new Promise<void>((resolve) => waiters.push(resolve));
+      return announcements;
+    },
+  };
 }
