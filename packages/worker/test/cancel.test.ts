@@ -4,7 +4,7 @@
  */
 import express from 'express';
 import Fastify from 'fastify';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createWorker, type JobContext, type Worker, type WorkerOptions } from '../src/index.js';
 import {
   closeAllServers,
@@ -25,12 +25,11 @@ import {
 const cleanups: Array<() => Promise<unknown>> = [];
 const timers = timerGuard();
 
-beforeEach(() => timers.takeBaseline());
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
   await closeAllServers();
   expect(openServerCount()).toBe(0);
-  timers.expectNoneLeft();
+  await timers.expectNoSdkTimersLeft();
 });
 
 type Adapter = 'node:http' | 'express' | 'fastify';

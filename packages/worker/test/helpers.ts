@@ -1,6 +1,8 @@
+import { type AsyncHook, createHook } from 'node:async_hooks';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 
 export const SECRET = 'whsec-test-3f9a1c';
@@ -153,28 +155,41 @@ export function deferred<T = void>(): Deferred<T> {
   return { promise, resolve };
 }
 
-/** Timers that keep the process alive (unref'd ones, like `AbortSignal.timeout`'s, are not listed). */
-export function activeTimerCount(): number {
-  return process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
-}
+/** The SDK's sources: a timer whose creation stack passes through them is the SDK's. */
+const SDK_SOURCES = fileURLToPath(new URL('../src/', import.meta.url));
+
+/** Live timers created by SDK code, by async id, with the stack that created each. */
+const sdkTimers = new Map<number, { timer: NodeJS.Timeout; stack: string }>();
+let timerHook: AsyncHook | undefined;
 
 /**
- * The leak guard: call in `beforeEach` to take the baseline (Vitest's own
- * hook timer is one) and at the end of `afterEach`, once everything the test
- * started is closed, to fail a test that left a timer running.
+ * The leak guard: call `expectNoSdkTimersLeft()` at the end of `afterEach`,
+ * once everything the test started is closed. It fails the test when a timer
+ * created by the SDK (a heartbeat, an announcer, a report retry) is still
+ * pending and keeps the process alive, and shows where it was created. Timers
+ * are followed with async_hooks from the first call of this function on.
  */
 export function timerGuard() {
-  let baseline = 0;
-  return {
-    takeBaseline() {
-      baseline = activeTimerCount();
+  timerHook ??= createHook({
+    init(asyncId, type, _triggerId, resource) {
+      if (type !== 'Timeout') return;
+      const stack = new Error().stack ?? '';
+      if (stack.includes(SDK_SOURCES)) sdkTimers.set(asyncId, { timer: resource as NodeJS.Timeout, stack });
     },
-    expectNoneLeft() {
-      // At most: a timer from before the test (a previous server's) may have ended meanwhile.
+    destroy(asyncId) {
+      sdkTimers.delete(asyncId);
+    },
+  }).enable();
+  return {
+    async expectNoSdkTimersLeft() {
+      // Destroy hooks of cleared timers are delivered on the next turn of the loop.
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      const leaked = [...sdkTimers.values()].filter(({ timer }) => timer.hasRef());
       expect(
-        activeTimerCount(),
-        'a timer outlived the test (heartbeat, announcer, retry?)',
-      ).toBeLessThanOrEqual(baseline);
+        leaked.map(({ stack }) => stack.split('\n').slice(2, 6).join('\n')),
+        'an SDK timer outlived the test',
+      ).toEqual([]);
     },
   };
 }

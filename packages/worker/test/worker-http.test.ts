@@ -10,15 +10,19 @@ import {
   send,
   startReceiver,
   startServer,
+  timerGuard,
   triggerBody,
 } from './helpers.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 
+const timers = timerGuard();
+
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
   await closeAllServers();
   expect(openServerCount()).toBe(0);
+  await timers.expectNoSdkTimersLeft();
 });
 
 /** A fake JobCenter receiver and a worker on a real node:http server, with the fixed clock. */
