@@ -15,7 +15,10 @@ export interface AnnounceOptions {
   name?: string;
   /** Time between two announcements, in ms, counted from the start of the previous one. Default 10000. */
   intervalMs?: number;
-  /** Timeout of one announcement request, in ms. Default the smaller of `intervalMs` and 10000. */
+  /**
+   * Timeout of one announcement request, in ms. Default 10000. Announcements
+   * never overlap: the next one waits for this one to end.
+   */
   timeoutMs?: number;
   /** The clock that dates the signature (`t`), in ms since the epoch. Default `Date.now`. */
   now?: () => number;
@@ -83,7 +86,7 @@ export function resolveAnnounceSettings(options: AnnounceOptions): AnnounceSetti
   }
   const intervalMs = options.intervalMs ?? 10_000;
   if (!(intervalMs > 0)) throw new RangeError(`${where} intervalMs must be > 0, got ${intervalMs}`);
-  const timeoutMs = options.timeoutMs ?? Math.min(intervalMs, 10_000);
+  const timeoutMs = options.timeoutMs ?? 10_000;
   if (!(timeoutMs > 0)) throw new RangeError(`${where} timeoutMs must be > 0, got ${timeoutMs}`);
   return {
     server: options.server.replace(/\/+$/, ''),
