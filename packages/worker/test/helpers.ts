@@ -1,4 +1,4 @@
-import { type AsyncHook, createHook } from 'node:async_hooks';
+import { createHook } from 'node:async_hooks';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -160,7 +160,7 @@ const SDK_SOURCES = fileURLToPath(new URL('../src/', import.meta.url));
 
 /** Live timers created by SDK code, by async id, with the stack that created each. */
 const sdkTimers = new Map<number, { timer: NodeJS.Timeout; stack: string }>();
-let timerHook: AsyncHook | undefined;
+let timersFollowed = false;
 
 /**
  * The leak guard: call `expectNoSdkTimersLeft()` at the end of `afterEach`,
@@ -170,16 +170,23 @@ let timerHook: AsyncHook | undefined;
  * are followed with async_hooks from the first call of this function on.
  */
 export function timerGuard() {
-  timerHook ??= createHook({
-    init(asyncId, type, _triggerId, resource) {
-      if (type !== 'Timeout') return;
-      const stack = new Error().stack ?? '';
-      if (stack.includes(SDK_SOURCES)) sdkTimers.set(asyncId, { timer: resource as NodeJS.Timeout, stack });
-    },
-    destroy(asyncId) {
-      sdkTimers.delete(asyncId);
-    },
-  }).enable();
+  if (!timersFollowed) {
+    timersFollowed = true;
+    createHook({
+      init(asyncId, type, _triggerId, resource) {
+        if (type !== 'Timeout') return;
+        // Deep enough to reach the SDK frame under Node's own timer helpers.
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 30;
+        const stack = new Error().stack ?? '';
+        Error.stackTraceLimit = limit;
+        if (stack.includes(SDK_SOURCES)) sdkTimers.set(asyncId, { timer: resource as NodeJS.Timeout, stack });
+      },
+      destroy(asyncId) {
+        sdkTimers.delete(asyncId);
+      },
+    }).enable();
+  }
   return {
     async expectNoSdkTimersLeft() {
       // Destroy hooks of cleared timers are delivered on the next turn of the loop.
