@@ -51,7 +51,7 @@ export interface WorkerOptions {
   announce?: WorkerAnnounceOptions;
   /** Largest accepted request body, in bytes; larger is answered `413`. Default 1048576 (1 MiB). */
   maxBodyBytes?: number;
-  /** The clock used to check signature times, in ms since the epoch. Default `Date.now`. */
+  /** The clock used to check signature times and to date announcements, in ms since the epoch. Default `Date.now`. */
   now?: () => number;
   /**
    * Told about what cannot be answered to anyone: a progress or result report
