@@ -1,7 +1,9 @@
 // A JobCenter worker with two jobs, on the @jobcenter/worker SDK.
 //   JOBCENTER_SECRET=<the group's secret> PORT=9090 node worker.mjs
+// Optional dynamic membership: JOBCENTER_SERVER=http://jobcenter:8080 JOBCENTER_GROUP=demo-workers
+// WORKER_URL=http://<this host>:9090 announce the worker to its group every 10 s.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createWorker } from '@jobcenter/worker';
+import { createWorker, shardOf } from '@jobcenter/worker';
 
 const secret = process.env.JOBCENTER_SECRET;
 if (!secret) {
@@ -12,6 +14,7 @@ if (!secret) {
 }
 const port = Number(process.env.PORT ?? 9090);
 const host = process.env.HOST ?? '0.0.0.0';
+const { JOBCENTER_SERVER: server, JOBCENTER_GROUP: group, WORKER_URL: url } = process.env;
 
 const worker = createWorker({
   secret,
@@ -28,15 +31,21 @@ const worker = createWorker({
     // Async (a bare function): 202 at once, then progress, log lines and the result by callback.
     '/jobs/report': async (ctx) => {
       const steps = Number(ctx.params.steps ?? 4);
-      await ctx.log(`report: run ${ctx.runId}, ${steps} steps`);
+      // A broadcast run: each member takes the rows of its own shard (all of them otherwise).
+      const { index, total } = ctx.shard;
+      const rows = Array.from({ length: steps * 25 }, (_, row) => row).filter(
+        (row) => shardOf(row, total) === index,
+      );
+      await ctx.log(`report: run ${ctx.runId}, ${steps} steps, shard ${index + 1} of ${total}`);
       for (let step = 1; step <= steps; step++) {
         await sleep(500, undefined, { signal: ctx.signal }); // throws if JobCenter cancels the run
         await ctx.progress((100 * step) / steps, `step ${step} of ${steps}`);
         await ctx.log(`finished step ${step}`);
       }
-      return { steps, rows: steps * 25 };
+      return { steps, rows: rows.length, shard: ctx.shard };
     },
   },
+  ...(server && group && url ? { announce: { server, group, url } } : {}),
   onError: (error) => console.warn(`worker: ${error instanceof Error ? error.message : error}`),
 });
 

@@ -8,6 +8,10 @@ Serves the worker protocol (PROTOCOL.md sections 1 and 2):
   POST /jobs/report         async: 202 at once, then progress, log lines and the
                             result posted to the trigger's callback URL
   POST /jobs/<job>/cancel   {"runId": ...}: stops that run if it is in flight here
+                            (200 {"cancelled": true}, or {"cancelled": false} for a run
+                            it does not know)
+A broadcast trigger carries "shard": {"index", "total"}; the report job takes only the
+rows of its shard (shard_of, the same split as the Node SDK's shardOf).
 Every request must carry X-JobCenter-Signature: t=<unix s>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>
 with t within 5 minutes of this machine's clock.
 """
@@ -117,6 +121,26 @@ def report_result(callback, result):
 
 # --- jobs --------------------------------------------------------------------
 
+def shard_of(key, total):
+    """Which of `total` shards owns `key`: a non-negative int as it is, a string by the
+    32-bit FNV-1a hash of its UTF-8 bytes (the Node SDK's shardOf, so both split alike)."""
+    if isinstance(key, int):
+        return key % total
+    h = 0x811C9DC5
+    for byte in key.encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h % total
+
+
+def shard_of_trigger(trigger):
+    """This member's slice of a broadcast run; 0 of 1 otherwise."""
+    shard = trigger.get("shard") if isinstance(trigger.get("shard"), dict) else {}
+    index, total = shard.get("index", 0), shard.get("total", 1)
+    if not isinstance(index, int) or not isinstance(total, int) or total < 1 or not 0 <= index < total:
+        return 0, 1
+    return index, total
+
+
 def hello(trigger, cancelled):
     params = trigger.get("params") or {}
     name = params.get("name") if isinstance(params.get("name"), str) else "world"
@@ -127,12 +151,15 @@ def hello(trigger, cancelled):
 def report(trigger, cancelled):
     callback = trigger["callback"]
     steps = int((trigger.get("params") or {}).get("steps", 4))
-    report_progress(callback, lines=["report: run %s, %d steps" % (trigger["runId"], steps)])
+    index, total = shard_of_trigger(trigger)
+    # A broadcast run: each member takes the rows of its own shard.
+    rows = [row for row in range(steps * 25) if shard_of(row, total) == index]
+    report_progress(callback, lines=["report: run %s, %d steps, shard %d of %d" % (trigger["runId"], steps, index + 1, total)])
     for step in range(1, steps + 1):
         if cancelled.wait(0.5):  # sleeps half a second, wakes at once on cancel
             raise Cancelled("run %s was cancelled by JobCenter" % trigger["runId"])
         report_progress(callback, round(100 * step / steps), "step %d of %d" % (step, steps), ["finished step %d" % step])
-    return {"status": "succeeded", "output": {"steps": steps, "rows": steps * 25}}
+    return {"status": "succeeded", "output": {"steps": steps, "rows": len(rows), "shard": {"index": index, "total": total}}}
 
 
 # path -> (mode, function(trigger, cancelled_event) -> {"status", "message"?, "output"?})
@@ -214,10 +241,13 @@ class WorkerHandler(BaseHTTPRequestHandler):
             run_id = json.loads(raw_body).get("runId")
         except (ValueError, AttributeError):
             return self.answer_error(400, "invalid_json", 'the cancel body must be {"runId": "..."}')
+        if not isinstance(run_id, str) or not run_id:
+            return self.answer_error(400, "invalid_trigger", 'the cancel body needs a string "runId"')
         with in_flight_lock:
             event = in_flight.get(run_id)
         if event is None:
-            return self.answer_error(404, "run_not_found", "run %s is not in flight here" % run_id)
+            # Not running here is what JobCenter asked for; a 404 would look like a missing job path.
+            return self.answer(200, {"runId": run_id, "cancelled": False, "reason": "unknown run"})
         event.set()
         self.answer(200, {"runId": run_id, "cancelled": True})
 

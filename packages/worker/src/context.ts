@@ -1,9 +1,15 @@
 import type { Trigger } from './trigger.js';
 
 /**
- * What a handler gets for one run: the trigger's fields, a way to report
- * progress and log lines, and a signal for cancellation. See {@link Trigger}
- * for each field; for a GET trigger the body-only fields are `null`.
+ * What a handler gets for one run: the trigger's fields (among them `shard`,
+ * this member's slice of a broadcast run), a way to report progress, log lines
+ * and heartbeats, and a signal for cancellation. See {@link Trigger} for each
+ * field; for a GET trigger the body-only fields are `null`.
+ *
+ * Every report goes to the trigger's own `callback.url` with its token, so the
+ * shard of a broadcast run reports to `…/callbacks/<runId>/shards/<index>`.
+ * After JobCenter cancels the run, `progress()`, `log()` and `heartbeat()`
+ * send nothing: JobCenter refuses reports for an ended run.
  */
 export interface JobContext extends Omit<Trigger, 'callback'> {
   /**
@@ -23,6 +29,15 @@ export interface JobContext extends Omit<Trigger, 'callback'> {
    */
   log(...lines: string[]): Promise<void>;
   /**
+   * Tells JobCenter the run is alive: a progress call with no fields
+   * (PROTOCOL.md §2, every progress call is a heartbeat), merged like
+   * `progress()`. Async runs also send one by themselves after
+   * `heartbeatIntervalMs` without any report; call it yourself to keep a job
+   * with a short `heartbeatSec` alive through a long step. Never rejects; a
+   * no-op without a callback.
+   */
+  heartbeat(): Promise<void>;
+  /**
    * Aborted when JobCenter cancels the run (`POST {path}/cancel`) or the
    * worker closes with `cancelRunning`. Pass it to `fetch`, or check
    * `signal.aborted` between steps; `signal.reason` is an `AbortError`
@@ -31,7 +46,7 @@ export interface JobContext extends Omit<Trigger, 'callback'> {
   readonly signal: AbortSignal;
 }
 
-/** One merged progress update, as sent to `{callback.url}/progress`. */
+/** One merged progress update, as sent to `{callback.url}/progress`; `{}` is a bare heartbeat. */
 export interface ProgressUpdate {
   progress?: number;
   message?: string;
@@ -59,6 +74,9 @@ export function createJobContext(
     log(...lines: string[]) {
       if (lines.length === 0) return Promise.resolve();
       return sendProgress({ log: lines.map(String) });
+    },
+    heartbeat() {
+      return sendProgress({});
     },
   };
 }

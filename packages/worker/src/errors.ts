@@ -14,8 +14,6 @@ export const workerErrors = {
   signature_expired: 401,
   /** No job is registered at this path. */
   not_found: 404,
-  /** A cancel named a run that is not in flight on this worker. */
-  run_not_found: 404,
   /** The path exists but not for this HTTP method. */
   method_not_allowed: 405,
   /** The body is not valid JSON. */
@@ -68,6 +66,25 @@ export class CallbackError extends Error {
     readonly status: number | null,
     /** Whether a later attempt could succeed. */
     readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(`jobcenter-worker: ${message}`, options);
+  }
+}
+
+/**
+ * A worker announcement (`POST {server}/api/v1/worker-groups/{group}/heartbeat`,
+ * PROTOCOL.md §5) that did not get through. The announcer keeps going: the
+ * next one is sent after `intervalMs` whatever this one's fate, so it is only
+ * passed to `onError`.
+ */
+export class AnnounceError extends Error {
+  override readonly name: string = 'AnnounceError';
+
+  constructor(
+    message: string,
+    /** The HTTP status JobCenter answered, or `null` for a network error or timeout. */
+    readonly status: number | null,
     options?: { cause?: unknown },
   ) {
     super(`jobcenter-worker: ${message}`, options);

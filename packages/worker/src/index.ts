@@ -1,5 +1,12 @@
+export { type AnnounceOptions, type Announcer, announce } from './announce.js';
 export type { JobContext, ProgressUpdate } from './context.js';
-export { CallbackError, type WorkerErrorCode, WorkerHttpError, workerErrors } from './errors.js';
+export {
+  AnnounceError,
+  CallbackError,
+  type WorkerErrorCode,
+  WorkerHttpError,
+  workerErrors,
+} from './errors.js';
 export type {
   FastifyInstanceLike,
   FastifyReplyLike,
@@ -8,6 +15,7 @@ export type {
 } from './fastify-plugin.js';
 export { invokeHandler, type JobHandler, type JobResult, toJobResult } from './job-result.js';
 export { createMockContext, type MockContextInit, type MockJobContext } from './mock-context.js';
+export { shardOf } from './shard.js';
 export {
   DEFAULT_TOLERANCE_SEC,
   type RawBody,
@@ -22,6 +30,7 @@ export {
   type CloseOptions,
   createWorker,
   type Worker,
+  type WorkerAnnounceOptions,
   type WorkerMiddleware,
   type WorkerOptions,
 } from './worker.js';

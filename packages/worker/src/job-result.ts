@@ -1,3 +1,4 @@
+import { cancelledResult, wasCancelledByJobCenter } from './cancellation.js';
 import type { JobContext } from './context.js';
 import { isPlainObject } from './trigger.js';
 
@@ -59,9 +60,11 @@ function isExplicitResult(
  * Runs a handler and settles on its result; never rejects. A throw becomes
  * `{status: "failed", message: <error message>}` (after a cancel, an
  * `AbortError` is reported with the signal's reason instead); an output that cannot be
- * sent as JSON (a cycle, a BigInt) becomes a failure that says so. The output
- * is returned as it will be sent (after a JSON round trip), so what a unit
- * test sees is what JobCenter stores.
+ * sent as JSON (a cycle, a BigInt) becomes a failure that says so. A run
+ * cancelled by JobCenter (or by a mock context's `cancel()`) is `failed` with
+ * the cancel's reason as its message, whatever the handler returned; an
+ * output it returned is kept. The output is returned as it will be sent
+ * (after a JSON round trip), so what a unit test sees is what JobCenter stores.
  */
 export async function invokeHandler(handler: JobHandler, ctx: JobContext): Promise<JobResult> {
   let result: JobResult;
@@ -73,6 +76,7 @@ export async function invokeHandler(handler: JobHandler, ctx: JobContext): Promi
     const cancelled = ctx.signal.aborted && (error === ctx.signal.reason || isAbortError(error));
     result = { status: 'failed', message: errorMessage(cancelled ? ctx.signal.reason : error) };
   }
+  if (wasCancelledByJobCenter(ctx.signal)) result = cancelledResult(ctx.signal, result);
   try {
     return JSON.parse(JSON.stringify(result)) as JobResult;
   } catch (error) {

@@ -1,3 +1,4 @@
+import { cancelAsJobCenter, jobCenterCancelReason } from './cancellation.js';
 import { createJobContext, type JobContext, type ProgressUpdate } from './context.js';
 import type { Trigger } from './trigger.js';
 
@@ -6,11 +7,22 @@ export type MockContextInit = Partial<Omit<Trigger, 'callback'>>;
 
 /** A {@link JobContext} that records what the handler reported and can be cancelled by the test. */
 export interface MockJobContext extends JobContext {
-  /** Every `progress()` call, in order, as `{progress?, message?}` (percent clamped to 0–100). */
+  /** Every call of `progress()` that carried a percent or a message, in order (percent clamped to 0–100). */
   readonly progressUpdates: ProgressUpdate[];
   /** Every line passed to `log()`, in order. */
   readonly logLines: string[];
-  /** Aborts `signal` as JobCenter's cancel would. @param reason default an `AbortError` "run cancelled" */
+  /** How many heartbeats were sent: `heartbeat()` calls, and `progress()` calls with no argument (the same call on the wire). */
+  readonly heartbeats: number;
+  /** Every report in call order, as each call alone would send it: `{progress?, message?}`, `{log}`, or `{}` for a heartbeat. */
+  readonly reports: ProgressUpdate[];
+  /**
+   * Cancels the run as JobCenter's cancel would: aborts `signal` with
+   * `reason`, drops the handler's later reports (they are no longer
+   * recorded), and makes `invokeHandler` return `failed` with the reason's
+   * message (keeping an output the handler returned).
+   *
+   * @param reason default an `AbortError` "run <runId> was cancelled by JobCenter"
+   */
   cancel(reason?: unknown): void;
 }
 
@@ -24,7 +36,7 @@ export interface MockJobContext extends JobContext {
  * get the result exactly as the worker would report it.
  *
  * @example
- * const ctx = createMockContext({ params: { day: '2026-11-24' } });
+ * const ctx = createMockContext({ params: { day: '2026-11-24' }, shard: { index: 1, total: 4 } });
  * const result = await invokeHandler(refundSweep, ctx);
  * expect(result).toEqual({ status: 'succeeded', output: { refunded: 3 } });
  * expect(ctx.logLines).toContain('refunded 3 orders');
@@ -48,8 +60,14 @@ export function createMockContext(init: MockContextInit = {}): MockJobContext {
   const controller = new AbortController();
   const progressUpdates: ProgressUpdate[] = [];
   const logLines: string[] = [];
+  const reports: ProgressUpdate[] = [];
+  let heartbeats = 0;
   const ctx = createJobContext(trigger, controller.signal, async (update) => {
+    // As the worker does: nothing is sent once JobCenter has cancelled the run.
+    if (controller.signal.aborted) return;
+    reports.push(update.log ? { ...update, log: [...update.log] } : { ...update });
     if (update.log) logLines.push(...update.log);
+    else if (update.progress === undefined && update.message === undefined) heartbeats++;
     if (update.progress !== undefined || update.message !== undefined) {
       const { log: _log, ...rest } = update;
       progressUpdates.push(rest);
@@ -59,8 +77,12 @@ export function createMockContext(init: MockContextInit = {}): MockJobContext {
     ...ctx,
     progressUpdates,
     logLines,
+    reports,
+    get heartbeats() {
+      return heartbeats;
+    },
     cancel(reason?: unknown) {
-      controller.abort(reason ?? new DOMException('run cancelled', 'AbortError'));
+      cancelAsJobCenter(controller, reason ?? jobCenterCancelReason(fields.runId));
     },
   };
 }

@@ -1,11 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { type CallbackSettings, postProgress, reportResult } from './callback-client.js';
-import { createJobContext } from './context.js';
+import type { CallbackSettings } from './callback-client.js';
 import { errorBody, WorkerHttpError } from './errors.js';
-import { invokeHandler, type JobHandler, type JobResult } from './job-result.js';
-import { ProgressReporter } from './progress-reporter.js';
+import type { JobHandler } from './job-result.js';
+import { type ActiveRun, startRun } from './run-execution.js';
 import { verifySignature } from './signature.js';
-import { parseJsonObject, type Trigger, triggerFromBody, triggerFromHeaders } from './trigger.js';
+import { parseJsonObject, triggerFromBody, triggerFromHeaders } from './trigger.js';
 
 /**
  * How a job answers its trigger.
@@ -59,13 +58,9 @@ export interface CoreSettings {
   maxConcurrent: number;
   now: () => number;
   callback: Omit<CallbackSettings, 'shutdown'>;
+  /** Automatic heartbeats of async runs after this many ms without a report; 0: none. */
+  heartbeatIntervalMs: number;
   onError: (error: unknown) => void;
-}
-
-interface InFlightRun {
-  path: string;
-  controller: AbortController;
-  result: Promise<JobResult>;
 }
 
 /**
@@ -76,7 +71,8 @@ interface InFlightRun {
 export class WorkerCore {
   readonly routes = new Map<string, Route>();
   readonly #settings: CoreSettings;
-  readonly #inFlight = new Map<string, InFlightRun>();
+  /** By `<path>#<runId>#<shard index>`. */
+  readonly #inFlight = new Map<string, ActiveRun>();
   /** Runs and result reports not yet settled, for `close()` to wait on. */
   readonly #work = new Set<Promise<unknown>>();
   readonly #shutdown = new AbortController();
@@ -128,7 +124,7 @@ export class WorkerCore {
 
   /** Aborts every in-flight run's signal with an `AbortError` carrying `why`. */
   cancelAll(why: string): void {
-    for (const run of this.#inFlight.values()) run.controller.abort(new DOMException(why, 'AbortError'));
+    for (const run of this.#inFlight.values()) run.abort(new DOMException(why, 'AbortError'));
   }
 
   /** Resolves when every run and result report has settled. */
@@ -148,8 +144,11 @@ export class WorkerCore {
         ? triggerFromHeaders(request.headers)
         : triggerFromBody(request.rawBody, request.headers);
     const mode: JobMode = route.mode === 'async' && trigger.callback ? 'async' : 'sync';
-    const existing = this.#inFlight.get(trigger.runId);
-    if (existing && existing.path === route.path) {
+    // Keyed by shard too: two shards of one broadcast run may land on one
+    // process (two member URLs), and each is a run of its own.
+    const key = `${route.path}#${trigger.runId}#${trigger.shard.index}`;
+    const existing = this.#inFlight.get(key);
+    if (existing) {
       // A later attempt of a run already executing here (JobCenter did not get
       // our first answer in time): share that execution rather than run twice.
       if (mode === 'async') return { status: 202, body: { runId: trigger.runId, accepted: true } };
@@ -159,7 +158,14 @@ export class WorkerCore {
     if (this.#inFlight.size >= this.#settings.maxConcurrent) {
       throw new WorkerHttpError('busy', `busy: ${this.#inFlight.size} runs in flight (maxConcurrent)`);
     }
-    const run = this.#startRun(route, trigger, mode);
+    const run = startRun(route.handler, route.path, trigger, mode, {
+      callback: { ...this.#settings.callback, shutdown: this.#shutdown.signal },
+      heartbeatIntervalMs: this.#settings.heartbeatIntervalMs,
+      onError: this.#settings.onError,
+    });
+    this.#inFlight.set(key, run);
+    void run.result.finally(() => this.#inFlight.delete(key));
+    this.#track(run.settled);
     if (mode === 'async') {
       return { status: 202, body: { runId: trigger.runId, accepted: true }, afterResponse: run.begin };
     }
@@ -167,20 +173,26 @@ export class WorkerCore {
     return { status: 200, body: await run.result };
   }
 
+  /**
+   * Answers a cancel: `200 {"runId", "cancelled": true}` when the run (any of
+   * its shards) is executing here at this path, else `200 {"runId",
+   * "cancelled": false, "reason": "unknown run"}`. Not a 404: the run is not
+   * running here, which is what JobCenter asked for, and a 404 could not be
+   * told apart from a worker that has no such job path.
+   */
   #cancel(route: Route, request: WorkerRequest): WorkerAnswer {
     this.#verify(request);
     const { runId } = parseJsonObject(request.rawBody);
     if (typeof runId !== 'string' || runId === '') {
       throw new WorkerHttpError('invalid_trigger', 'the cancel body needs a non-empty string "runId"');
     }
-    const run = this.#inFlight.get(runId);
-    if (!run || run.path !== route.path) {
-      throw new WorkerHttpError(
-        'run_not_found',
-        `run ${runId} is not in flight at ${route.path} on this worker`,
-      );
+    let cancelled = false;
+    for (const run of this.#inFlight.values()) {
+      if (run.runId !== runId || run.path !== route.path) continue;
+      run.cancelByJobCenter();
+      cancelled = true;
     }
-    run.controller.abort(new DOMException(`run ${runId} was cancelled by JobCenter`, 'AbortError'));
+    if (!cancelled) return { status: 200, body: { runId, cancelled: false, reason: 'unknown run' } };
     return { status: 200, body: { runId, cancelled: true } };
   }
 
@@ -191,59 +203,11 @@ export class WorkerCore {
     });
   }
 
-  /**
-   * Registers the run at once (it counts against `maxConcurrent` and can be
-   * cancelled from now on) but runs the handler only when `begin` is called.
-   */
-  #startRun(route: Route, trigger: Trigger, mode: JobMode) {
-    const { runId, callback } = trigger;
-    const settings = this.#settings;
-    const callbackSettings: CallbackSettings = { ...settings.callback, shutdown: this.#shutdown.signal };
-    const controller = new AbortController();
-    const reporter = callback
-      ? new ProgressReporter(
-          (update) => postProgress(runId, callback, update, callbackSettings),
-          settings.onError,
-        )
-      : undefined;
-    const ctx = createJobContext(trigger, controller.signal, (update) =>
-      reporter ? reporter.push(update) : Promise.resolve(),
-    );
-    let begin: (delivered: boolean) => void = () => {};
-    const begun = new Promise<boolean>((resolve) => {
-      begin = resolve;
-    });
-    const result = begun
-      .then(async (delivered): Promise<JobResult | null> => {
-        if (!delivered) return null;
-        const outcome = await invokeHandler(route.handler, ctx);
-        // JobCenter refuses progress once the result is in: send what is queued first.
-        await reporter?.flush();
-        return outcome;
-      })
-      .finally(() => this.#inFlight.delete(runId));
-    this.#inFlight.set(runId, { path: route.path, controller, result: result.then(orDropped) });
-    if (mode === 'async' && callback) {
-      this.#track(
-        result.then((outcome) =>
-          outcome ? reportResult(runId, callback, outcome, callbackSettings) : undefined,
-        ),
-      );
-    } else {
-      this.#track(result);
-    }
-    return { begin, result: result.then(orDropped) };
-  }
-
   #track(work: Promise<unknown>): void {
     const tracked = work.catch((error: unknown) => this.#settings.onError(error));
     this.#work.add(tracked);
     void tracked.finally(() => this.#work.delete(tracked));
   }
-}
-
-function orDropped(outcome: JobResult | null): JobResult {
-  return outcome ?? { status: 'failed', message: 'the trigger was never answered, so the run did not start' };
 }
 
 function methodNotAllowed(method: string, path: string, allowed: string): WorkerHttpError {

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type AnnounceOptions, type Announcer, resolveAnnounceSettings, startAnnouncer } from './announce.js';
 import { createFastifyPlugin, type WorkerFastifyPlugin } from './fastify-plugin.js';
 import type { JobHandler } from './job-result.js';
 import { pathnameOf, serveNodeRequest } from './node-http.js';
@@ -31,9 +32,26 @@ export interface WorkerOptions {
   reportMaxBackoffMs?: number;
   /** Timeout of each progress or result request to JobCenter, in ms. Default 10000. */
   callbackTimeoutMs?: number;
+  /**
+   * While an async run's handler runs, send a heartbeat (a progress call with
+   * no fields) after this many ms without any progress, log or heartbeat call,
+   * so a job with a `heartbeatSec` is not declared lost during a long quiet
+   * step. In ms; `0` disables. Keep it well below the jobs' `heartbeatSec`.
+   * Default 10000.
+   */
+  heartbeatIntervalMs?: number;
+  /**
+   * Announce this worker to a worker group (dynamic membership, PROTOCOL.md
+   * §5) once it serves: {@link Worker.listen} starts it after listening, or
+   * call {@link Worker.startAnnouncing} when you serve through `handle`,
+   * `middleware()` or `fastifyPlugin`; `close()` stops it. `secret` defaults
+   * to the worker's (first) secret; failures go to `onError`, and `now` dates
+   * the signatures. Default: no announcing.
+   */
+  announce?: WorkerAnnounceOptions;
   /** Largest accepted request body, in bytes; larger is answered `413`. Default 1048576 (1 MiB). */
   maxBodyBytes?: number;
-  /** The clock used to check signature times, in ms since the epoch. Default `Date.now`. */
+  /** The clock used to check signature times and to date announcements, in ms since the epoch. Default `Date.now`. */
   now?: () => number;
   /**
    * Told about what cannot be answered to anyone: a progress or result report
@@ -42,6 +60,12 @@ export interface WorkerOptions {
    */
   onError?: (error: unknown) => void;
 }
+
+/** The `announce` option of {@link createWorker}: {@link AnnounceOptions} with the worker's own defaults. */
+export type WorkerAnnounceOptions = Omit<AnnounceOptions, 'secret' | 'now' | 'onError'> & {
+  /** The group's signing secret. Default: the worker's `secret` (the first one, during a rotation). */
+  secret?: string;
+};
 
 /** Options of {@link Worker.close}. */
 export interface CloseOptions {
@@ -90,8 +114,16 @@ export interface Worker {
    */
   listen(port?: number, host?: string): Promise<Server>;
   /**
-   * Takes no new runs (new triggers are answered `503`; cancels still work),
-   * closes servers started by `listen()`, and resolves when every in-flight
+   * Starts announcing the worker as the `announce` option says (at once, then
+   * every `intervalMs`). `listen()` calls it; call it yourself, once your
+   * server listens, when you serve through `handle`, `middleware()` or
+   * `fastifyPlugin`. Idempotent; a no-op without the `announce` option or
+   * after `close()`.
+   */
+  startAnnouncing(): void;
+  /**
+   * Stops announcing, takes no new runs (new triggers are answered `503`;
+   * cancels still work), closes servers started by `listen()`, and resolves when every in-flight
    * run has finished and its result has been reported. Idempotent: later calls
    * return the first call's promise.
    */
@@ -133,16 +165,32 @@ export function createWorker(options: WorkerOptions): Worker {
       maxBackoffMs: nonNegative('reportMaxBackoffMs', options.reportMaxBackoffMs, 60_000),
       timeoutMs: positive('callbackTimeoutMs', options.callbackTimeoutMs, 10_000),
     },
+    heartbeatIntervalMs: nonNegative('heartbeatIntervalMs', options.heartbeatIntervalMs, 10_000),
     onError,
   });
+  // Resolved here, so a bad option fails at createWorker and not at listen().
+  const announceSettings = options.announce
+    ? resolveAnnounceSettings({
+        ...options.announce,
+        secret: options.announce.secret ?? secrets[0]!,
+        now: options.now ?? Date.now,
+        onError,
+      })
+    : undefined;
   const servers = new Set<Server>();
   let closing: Promise<void> | undefined;
+  let announcer: Announcer | undefined;
+
+  const startAnnouncing = () => {
+    if (!announceSettings || announcer || closing) return;
+    announcer = startAnnouncer(announceSettings);
+  };
 
   const handle = (req: IncomingMessage, res: ServerResponse) =>
     serveNodeRequest(core, pathnameOf(req.url), req, res, maxBodyBytes);
 
   const close = (closeOptions: CloseOptions = {}): Promise<void> => {
-    closing ??= closeWorker(core, servers, closeOptions);
+    closing ??= closeWorker(core, servers, announcer, closeOptions);
     return closing;
   };
 
@@ -172,8 +220,10 @@ export function createWorker(options: WorkerOptions): Worker {
         });
       });
       servers.add(server);
+      startAnnouncing();
       return server;
     },
+    startAnnouncing,
     close,
     get running() {
       return core.running;
@@ -181,7 +231,14 @@ export function createWorker(options: WorkerOptions): Worker {
   };
 }
 
-async function closeWorker(core: WorkerCore, servers: Set<Server>, options: CloseOptions): Promise<void> {
+async function closeWorker(
+  core: WorkerCore,
+  servers: Set<Server>,
+  announcer: Announcer | undefined,
+  options: CloseOptions,
+): Promise<void> {
+  // Stop announcing first: a closing worker takes no new runs, so it stops claiming membership.
+  const announcerStopped = announcer?.stop();
   core.beginClose(options.cancelRunning ?? false);
   const serversClosed = [...servers].map(
     (server) =>
@@ -190,7 +247,7 @@ async function closeWorker(core: WorkerCore, servers: Set<Server>, options: Clos
         server.closeIdleConnections();
       }),
   );
-  const everything = Promise.all([core.settled(), ...serversClosed]).then(() => undefined);
+  const everything = Promise.all([core.settled(), announcerStopped, ...serversClosed]).then(() => undefined);
   if (options.timeoutMs === undefined) return everything;
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {

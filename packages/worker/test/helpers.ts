@@ -1,6 +1,9 @@
+import { createHook } from 'node:async_hooks';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 export const SECRET = 'whsec-test-3f9a1c';
 /** The fixed clock every worker under test uses: 2027-01-15T08:00:00Z. */
@@ -150,4 +153,105 @@ export function deferred<T = void>(): Deferred<T> {
     resolve = r;
   });
   return { promise, resolve };
+}
+
+/** The SDK's sources: a timer whose creation stack passes through them is the SDK's. */
+const SDK_SOURCES = fileURLToPath(new URL('../src/', import.meta.url));
+
+/** Live timers created by SDK code, by async id, with the stack that created each. */
+const sdkTimers = new Map<number, { timer: NodeJS.Timeout; stack: string }>();
+let timersFollowed = false;
+
+/**
+ * The leak guard: call `expectNoSdkTimersLeft()` at the end of `afterEach`,
+ * once everything the test started is closed. It fails the test when a timer
+ * created by the SDK (a heartbeat, an announcer, a report retry) is still
+ * pending and keeps the process alive, and shows where it was created. Timers
+ * are followed with async_hooks from the first call of this function on.
+ */
+export function timerGuard() {
+  if (!timersFollowed) {
+    timersFollowed = true;
+    createHook({
+      init(asyncId, type, _triggerId, resource) {
+        if (type !== 'Timeout') return;
+        // Deep enough to reach the SDK frame under Node's own timer helpers.
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 30;
+        const stack = new Error().stack ?? '';
+        Error.stackTraceLimit = limit;
+        if (stack.includes(SDK_SOURCES)) sdkTimers.set(asyncId, { timer: resource as NodeJS.Timeout, stack });
+      },
+      destroy(asyncId) {
+        sdkTimers.delete(asyncId);
+      },
+    }).enable();
+  }
+  return {
+    async expectNoSdkTimersLeft() {
+      // Destroy hooks of cleared timers are delivered on the next turn of the loop.
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      const leaked = [...sdkTimers.values()].filter(({ timer }) => timer.hasRef());
+      expect(
+        leaked.map(({ stack }) => stack.split('\n').slice(2, 6).join('\n')),
+        'an SDK timer outlived the test',
+      ).toEqual([]);
+    },
+  };
+}
+
+export interface Announcement {
+  group: string;
+  body: Record<string, unknown>;
+  /** The signature's `t`, in Unix seconds. */
+  t: number;
+  /** Whether `v1` is the HMAC-SHA256 of `"<t>.<raw body>"` under the group's secret. */
+  signatureValid: boolean;
+}
+
+/**
+ * A fake JobCenter heartbeat endpoint (`POST /api/v1/worker-groups/{group}/heartbeat`):
+ * checks each announcement's signature with node:crypto and answers `200`
+ * (`401` when it does not match), or `statusFor(index)` when given.
+ */
+export async function startAnnounceReceiver(secret: string, statusFor?: (index: number) => number) {
+  const announcements: Announcement[] = [];
+  const waiters: Array<() => void> = [];
+  const { url, server } = await startServer(async (req, res) => {
+    const raw = await readText(req);
+    const match = /^\/api\/v1\/worker-groups\/([^/]+)\/heartbeat$/.exec(req.url ?? '');
+    const header = String(req.headers['x-jobcenter-signature'] ?? '');
+    const t = /(?:^|,)t=(\d+)/.exec(header)?.[1] ?? '';
+    const v1 = /(?:^|,)v1=([0-9a-f]{64})/.exec(header)?.[1] ?? '';
+    const signatureValid = req.method === 'POST' && sign(secret, Number(t), raw) === `t=${t},v1=${v1}`;
+    if (match) {
+      announcements.push({
+        group: decodeURIComponent(match[1] ?? ''),
+        body: JSON.parse(raw || '{}') as Record<string, unknown>,
+        t: Number(t),
+        signatureValid,
+      });
+    }
+    res.statusCode = !match
+      ? 404
+      : statusFor
+        ? statusFor(announcements.length - 1)
+        : signatureValid
+          ? 200
+          : 401;
+    res.setHeader('content-type', 'application/json');
+    res.end('{}');
+    for (const wake of waiters.splice(0)) wake();
+  });
+  return {
+    url,
+    server,
+    announcements,
+    /** Resolves once `count` announcements have arrived; no polling. */
+    async waitFor(count: number): Promise<Announcement[]> {
+      while (announcements.length < count) await new Promise<void>((resolve) => waiters.push(resolve));
+      return announcements;
+    },
+  };
 }

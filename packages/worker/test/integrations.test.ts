@@ -9,16 +9,20 @@ import {
   send,
   startReceiver,
   startServer,
+  timerGuard,
   trackServer,
   triggerBody,
 } from './helpers.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 
+const timers = timerGuard();
+
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
   await closeAllServers();
   expect(openServerCount()).toBe(0);
+  await timers.expectNoSdkTimersLeft();
 });
 
 function demoWorker(): Worker {

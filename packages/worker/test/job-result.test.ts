@@ -90,7 +90,10 @@ describe('createMockContext', () => {
       ctx,
     );
     ctx.cancel();
-    expect(await running).toEqual({ status: 'failed', message: 'run cancelled' });
+    expect(await running).toEqual({
+      status: 'failed',
+      message: 'run 01MOCKRUN00000000000000000 was cancelled by JobCenter',
+    });
     expect((ctx.signal.reason as DOMException).name).toBe('AbortError');
   });
 });
