@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { DEFAULT_REPORT_LIMITS, type ReportLimits } from './domain/callback-rules.js';
+import { MAX_RETENTION_DAYS } from './domain/retention.js';
 
 export interface Config {
   /** Address to listen on. Default 127.0.0.1. */
@@ -51,6 +52,14 @@ export interface Config {
   reportLimits: ReportLimits;
   /** How long SIGTERM waits for in-flight deliveries, ms. Default 10,000. */
   shutdownGraceMs: number;
+  /** Finished runs scheduled more than this many days ago are removed, unless a job sets its own; null keeps them. Default 90. */
+  retentionDays: number | null;
+  /** Runs kept per job at most (the newest), unless a job sets its own; null: no count limit. Default null. */
+  retentionCount: number | null;
+  /** How often outgrown run history is pruned, ms. Default 60,000. */
+  retentionIntervalMs: number;
+  /** Runs removed per statement (and transaction) while pruning; at most 10,000. Default 500. */
+  retentionBatchSize: number;
 }
 
 export const DEFAULTS: Config = {
@@ -76,7 +85,14 @@ export const DEFAULTS: Config = {
   connectionsPerMember: 64,
   reportLimits: DEFAULT_REPORT_LIMITS,
   shutdownGraceMs: 10_000,
+  retentionDays: 90,
+  retentionCount: null,
+  retentionIntervalMs: 60_000,
+  retentionBatchSize: 500,
 };
+
+/** Most runs one pruning statement may remove: its run ids are bound parameters. */
+export const MAX_RETENTION_BATCH = 10_000;
 
 /** A configuration problem, naming its source and key. */
 export class ConfigError extends Error {
@@ -86,7 +102,7 @@ export class ConfigError extends Error {
   }
 }
 
-type Kind = 'string' | 'port' | 'ms' | 'int' | 'count' | 'url' | 'level';
+type Kind = 'string' | 'port' | 'ms' | 'int' | 'count' | 'limit' | 'url' | 'level';
 const KEYS: Record<Exclude<keyof Config, 'reportLimits'>, Kind> = {
   host: 'string',
   port: 'port',
@@ -109,6 +125,10 @@ const KEYS: Record<Exclude<keyof Config, 'reportLimits'>, Kind> = {
   maxResponseBytes: 'int',
   connectionsPerMember: 'count',
   shutdownGraceMs: 'ms',
+  retentionDays: 'limit',
+  retentionCount: 'limit',
+  retentionIntervalMs: 'ms',
+  retentionBatchSize: 'count',
 };
 const LIMIT_KEYS = ['maxMessageChars', 'maxOutputBytes', 'maxLogBytes'] as const;
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -147,6 +167,8 @@ function coerce(key: string, kind: Kind, value: unknown, source: string): unknow
     }
     return value.replace(/\/+$/, '');
   }
+  // A limit is switched off with null.
+  if (kind === 'limit' && value === null) return null;
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
     throw new ConfigError(`${where} must be a non-negative integer, got ${JSON.stringify(value)}`);
@@ -155,6 +177,7 @@ function coerce(key: string, kind: Kind, value: unknown, source: string): unknow
     throw new ConfigError(`${where} must be a port (0-65535), got ${n}`);
   if (kind === 'ms' && n === 0) throw new ConfigError(`${where} must be at least 1 ms`);
   if (kind === 'count' && n === 0) throw new ConfigError(`${where} must be at least 1`);
+  if (kind === 'limit' && n === 0) throw new ConfigError(`${where} must be at least 1, or null for no limit`);
   return n;
 }
 
@@ -221,6 +244,14 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   if (config.leaseRenewMs >= config.leaseTtlMs) {
     throw new ConfigError(
       `leaseRenewMs (${config.leaseRenewMs}) must be shorter than leaseTtlMs (${config.leaseTtlMs})`,
+    );
+  }
+  if (config.retentionDays !== null && config.retentionDays > MAX_RETENTION_DAYS) {
+    throw new ConfigError(`retentionDays must be at most ${MAX_RETENTION_DAYS}, got ${config.retentionDays}`);
+  }
+  if (config.retentionBatchSize > MAX_RETENTION_BATCH) {
+    throw new ConfigError(
+      `retentionBatchSize must be at most ${MAX_RETENTION_BATCH}, got ${config.retentionBatchSize}`,
     );
   }
   return config;

@@ -14,6 +14,7 @@ import { GroupCache } from './manage/group-cache.js';
 import { GroupManager } from './manage/groups.js';
 import { JobManager } from './manage/jobs.js';
 import { createMetrics } from './metrics.js';
+import { Retention } from './monitor/retention.js';
 import { TimeLimits } from './monitor/time-limits.js';
 import { Leadership } from './scheduler/leadership.js';
 import { Scheduler } from './scheduler/scheduler.js';
@@ -115,6 +116,15 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     },
   });
   const timeLimits = new TimeLimits({ store, clock, log, metrics, intervalMs: config.monitorIntervalMs });
+  const retention = new Retention({
+    store,
+    clock,
+    log,
+    metrics,
+    defaults: { days: config.retentionDays, count: config.retentionCount },
+    intervalMs: config.retentionIntervalMs,
+    batchSize: config.retentionBatchSize,
+  });
   const jobs = new JobManager(
     store,
     clock,
@@ -168,6 +178,7 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     // Deliveries a previous process left pending go out before new fires.
     await dispatcher.resumePending();
     timeLimits.start();
+    retention.start();
     await leadership.start();
     log.info({ url: listenUrl, publicUrl, database: store.location }, 'JobCenter started');
     return listenUrl;
@@ -178,6 +189,7 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     await leadership.stop();
     await dispatcher.stop(config.shutdownGraceMs);
     await timeLimits.stop();
+    await retention.stop();
     await app.close();
     await http.close();
     await store.close();

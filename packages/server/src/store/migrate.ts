@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Dialect } from './dialect.js';
 import * as m001 from './migrations/001-initial.js';
 import * as m002 from './migrations/002-trend-minutes.js';
+import * as m005 from './migrations/005-retention.js';
 import type { Database } from './schema.js';
 
 interface Migration {
@@ -14,6 +15,8 @@ interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', up: m001.up },
   { version: 2, name: 'trend-minutes', up: m002.up },
+  // 3 and 4 are taken by changes on other branches; a gap is fine (applied versions are tracked one by one).
+  { version: 5, name: 'retention', up: m005.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

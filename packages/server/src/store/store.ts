@@ -7,6 +7,7 @@ import { LeaseRepo } from './lease-repo.js';
 import { LimitsRepo } from './limits-repo.js';
 import { migrate } from './migrate.js';
 import { ReportsRepo } from './reports-repo.js';
+import { RetentionRepo } from './retention-repo.js';
 import { RunsRepo } from './runs-repo.js';
 import { SettingsRepo } from './settings-repo.js';
 import { SqliteHotPath } from './sqlite-hot-path.js';
@@ -24,6 +25,7 @@ export interface Store {
   readonly limits: LimitsRepo;
   readonly stats: StatsRepo;
   readonly trend: TrendRepo;
+  readonly retention: RetentionRepo;
   readonly leases: LeaseRepo;
   readonly settings: SettingsRepo;
   close(): Promise<void>;
@@ -47,6 +49,7 @@ export async function openStore(options: DatabaseOptions & { reportLimits: Repor
     // Prepared after the migrations: the statements need the tables.
     runs: new RunsRepo(db, dialect, trend, sqlite ? new SqliteHotPath(sqlite, db) : null),
     trend,
+    retention: new RetentionRepo(db),
     reports: new ReportsRepo(db, options.reportLimits),
     limits: new LimitsRepo(db),
     stats: new StatsRepo(db),
