@@ -67,7 +67,7 @@ export class Retention {
     await this.pass;
   }
 
-  /** One pass now (a caller during a pass shares it). Never rejects: failures are logged. */
+  /** One pass now (a caller during a pass shares it; nothing once stopped). Never rejects: failures are logged. */
   prune(): Promise<PruneSummary> {
     this.pass ??= this.runPass().finally(() => {
       this.pass = null;
