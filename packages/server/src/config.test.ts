@@ -57,4 +57,32 @@ describe('config', () => {
       /memberFailureThreshold must be at least 1/,
     );
   });
+
+  it('takes retention limits as positive integers or null, and bounds the batch size', () => {
+    const config = loadConfig({ env: {} });
+    expect(config).toMatchObject({
+      retentionDays: 90,
+      retentionCount: null,
+      retentionIntervalMs: 60_000,
+      retentionBatchSize: 500,
+    });
+    expect(loadConfig({ env: {}, overrides: { retentionDays: null, retentionCount: 1000 } })).toMatchObject({
+      retentionDays: null,
+      retentionCount: 1000,
+    });
+    expect(() => loadConfig({ env: {}, overrides: { retentionDays: 0 } })).toThrow(
+      /retentionDays must be at least 1, or null for no limit/,
+    );
+    expect(() => loadConfig({ env: {}, overrides: { retentionCount: 1.5 } })).toThrow(
+      /retentionCount must be/,
+    );
+    expect(() => loadConfig({ env: {}, overrides: { retentionDays: 36_501 } })).toThrow(
+      /retentionDays must be at most 36500/,
+    );
+    expect(() => loadConfig({ env: {}, overrides: { retentionBatchSize: 0 } })).toThrow(/at least 1/);
+    expect(() => loadConfig({ env: {}, overrides: { retentionBatchSize: 10_001 } })).toThrow(
+      /retentionBatchSize must be at most 10000/,
+    );
+    expect(() => loadConfig({ env: {}, overrides: { retentionIntervalMs: 0 } })).toThrow(/at least 1 ms/);
+  });
 });

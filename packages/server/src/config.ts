@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { DEFAULT_REPORT_LIMITS, type ReportLimits } from './domain/callback-rules.js';
+import { MAX_RETENTION_DAYS } from './domain/retention.js';
 
 export interface Config {
   /** Address to listen on. Default 127.0.0.1. */
@@ -59,6 +60,14 @@ export interface Config {
   memberFailureThreshold: number;
   /** Connect and answer timeout of one member probe, ms. Default 2,000. */
   memberProbeTimeoutMs: number;
+  /** Finished runs scheduled more than this many days ago are removed, unless a job sets its own; null keeps them. Default 90. */
+  retentionDays: number | null;
+  /** Runs kept per job at most (the newest), unless a job sets its own; null: no count limit. Default null. */
+  retentionCount: number | null;
+  /** How often outgrown run history is pruned, ms. Default 60,000. */
+  retentionIntervalMs: number;
+  /** Runs removed per statement (and transaction) while pruning; at most 10,000. Default 500. */
+  retentionBatchSize: number;
 }
 
 export const DEFAULTS: Config = {
@@ -88,7 +97,14 @@ export const DEFAULTS: Config = {
   memberRefreshMs: 5_000,
   memberFailureThreshold: 3,
   memberProbeTimeoutMs: 2_000,
+  retentionDays: 90,
+  retentionCount: null,
+  retentionIntervalMs: 60_000,
+  retentionBatchSize: 500,
 };
+
+/** Most runs one pruning statement may remove: its run ids are bound parameters. */
+export const MAX_RETENTION_BATCH = 10_000;
 
 /** A configuration problem, naming its source and key. */
 export class ConfigError extends Error {
@@ -98,7 +114,7 @@ export class ConfigError extends Error {
   }
 }
 
-type Kind = 'string' | 'port' | 'ms' | 'int' | 'count' | 'url' | 'level';
+type Kind = 'string' | 'port' | 'ms' | 'int' | 'count' | 'limit' | 'url' | 'level';
 const KEYS: Record<Exclude<keyof Config, 'reportLimits'>, Kind> = {
   host: 'string',
   port: 'port',
@@ -125,6 +141,10 @@ const KEYS: Record<Exclude<keyof Config, 'reportLimits'>, Kind> = {
   memberRefreshMs: 'ms',
   memberFailureThreshold: 'count',
   memberProbeTimeoutMs: 'ms',
+  retentionDays: 'limit',
+  retentionCount: 'limit',
+  retentionIntervalMs: 'ms',
+  retentionBatchSize: 'count',
 };
 const LIMIT_KEYS = ['maxMessageChars', 'maxOutputBytes', 'maxLogBytes'] as const;
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -163,6 +183,8 @@ function coerce(key: string, kind: Kind, value: unknown, source: string): unknow
     }
     return value.replace(/\/+$/, '');
   }
+  // A limit is switched off with null.
+  if (kind === 'limit' && value === null) return null;
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
     throw new ConfigError(`${where} must be a non-negative integer, got ${JSON.stringify(value)}`);
@@ -171,6 +193,7 @@ function coerce(key: string, kind: Kind, value: unknown, source: string): unknow
     throw new ConfigError(`${where} must be a port (0-65535), got ${n}`);
   if (kind === 'ms' && n === 0) throw new ConfigError(`${where} must be at least 1 ms`);
   if (kind === 'count' && n === 0) throw new ConfigError(`${where} must be at least 1`);
+  if (kind === 'limit' && n === 0) throw new ConfigError(`${where} must be at least 1, or null for no limit`);
   return n;
 }
 
@@ -237,6 +260,14 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   if (config.leaseRenewMs >= config.leaseTtlMs) {
     throw new ConfigError(
       `leaseRenewMs (${config.leaseRenewMs}) must be shorter than leaseTtlMs (${config.leaseTtlMs})`,
+    );
+  }
+  if (config.retentionDays !== null && config.retentionDays > MAX_RETENTION_DAYS) {
+    throw new ConfigError(`retentionDays must be at most ${MAX_RETENTION_DAYS}, got ${config.retentionDays}`);
+  }
+  if (config.retentionBatchSize > MAX_RETENTION_BATCH) {
+    throw new ConfigError(
+      `retentionBatchSize must be at most ${MAX_RETENTION_BATCH}, got ${config.retentionBatchSize}`,
     );
   }
   return config;

@@ -17,6 +17,7 @@ import { RunManager } from './manage/runs.js';
 import { createMetrics } from './metrics.js';
 import { MemberHealthMonitor } from './monitor/member-health.js';
 import { MemberProbes } from './monitor/member-probes.js';
+import { Retention } from './monitor/retention.js';
 import { Retries } from './monitor/retries.js';
 import { TimeLimits } from './monitor/time-limits.js';
 import { Leadership } from './scheduler/leadership.js';
@@ -157,6 +158,15 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     send: (run, job) => dispatcher.send([{ run: { ...run, nextAttemptAt: run.firedAt }, job }]),
   });
   const runs = new RunManager(store, clock, log, dispatcher);
+  const retention = new Retention({
+    store,
+    clock,
+    log,
+    metrics,
+    defaults: { days: config.retentionDays, count: config.retentionCount },
+    intervalMs: config.retentionIntervalMs,
+    batchSize: config.retentionBatchSize,
+  });
   const jobs = new JobManager(
     store,
     clock,
@@ -214,6 +224,7 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     retries.start();
     groupCache.start();
     memberProbes.start();
+    retention.start();
     await leadership.start();
     log.info({ url: listenUrl, publicUrl, database: store.location }, 'JobCenter started');
     return listenUrl;
@@ -227,6 +238,7 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     await retries.stop();
     await memberProbes.stop();
     await groupCache.stop();
+    await retention.stop();
     await app.close();
     await http.close();
     await store.close();

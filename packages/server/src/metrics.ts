@@ -9,6 +9,7 @@ export interface Metrics {
   runsEnded: Counter<'status'>;
   scheduledJobs: Gauge<string>;
   leader: Gauge<string>;
+  runsPruned: Counter<string>;
 }
 
 export function createMetrics(): Metrics {
@@ -48,6 +49,11 @@ export function createMetrics(): Metrics {
     leader: new Gauge({
       name: 'jobcenter_leader',
       help: '1 when this node holds the scheduler lease',
+      registers: [registry],
+    }),
+    runsPruned: new Counter({
+      name: 'jobcenter_runs_pruned_total',
+      help: 'Finished runs removed by retention (with their attempts and events)',
       registers: [registry],
     }),
   };

@@ -4,6 +4,7 @@
  */
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { ALERT_EVENTS, DELIVERIES, MISFIRE_POLICIES, ROUTINGS } from '../domain/job.js';
+import { MAX_RETENTION_COUNT, MAX_RETENTION_DAYS } from '../domain/retention.js';
 import { NOTIFY_STATUSES, RUN_STATUSES, TRIGGERS } from '../domain/run.js';
 
 /** A string enum that validates with one clear error ("must be equal to one of the allowed values"). */
@@ -53,6 +54,35 @@ export const JobTargetInput = Type.Object(
     ),
   },
   { additionalProperties: false },
+);
+
+export const RetentionInput = Type.Object(
+  {
+    days: Type.Optional(
+      Nullable(
+        Type.Integer({
+          minimum: 1,
+          maximum: MAX_RETENTION_DAYS,
+          description:
+            'Finished runs scheduled more than this many days ago are removed; null: the server default',
+        }),
+      ),
+    ),
+    count: Type.Optional(
+      Nullable(
+        Type.Integer({
+          minimum: 1,
+          maximum: MAX_RETENTION_COUNT,
+          description: 'Only the newest this many runs are kept; null: the server default',
+        }),
+      ),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'History limits of this job; a run is removed when either says so. Null: the server defaults',
+  },
 );
 
 export const JobInput = Type.Object(
@@ -109,6 +139,7 @@ export const JobInput = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    retention: Type.Optional(Nullable(RetentionInput)),
     enabled: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
@@ -153,6 +184,12 @@ export const JobView = Type.Object({
   retry: Type.Object({ count: Type.Integer(), backoffSec: Type.Number() }),
   misfire: StringEnum(MISFIRE_POLICIES),
   alerts: Type.Object({ recipients: Type.Array(Type.String()), on: Type.Array(Type.String()) }),
+  retention: Nullable(
+    Type.Object(
+      { days: Nullable(Type.Integer()), count: Nullable(Type.Integer()) },
+      { description: 'Null limits take the server defaults (retentionDays, retentionCount)' },
+    ),
+  ),
   enabled: Type.Boolean(),
   createdAt: Iso,
   updatedAt: Iso,

@@ -39,6 +39,7 @@ export function jobView(job: Job, nextFireAt: number | null, lastRun: Run | null
     retry: job.retry,
     misfire: job.misfire,
     alerts: job.alerts,
+    retention: job.retention,
     enabled: job.enabled,
     createdAt: iso(job.createdAt),
     updatedAt: iso(job.updatedAt),

@@ -20,6 +20,18 @@ export const ALERT_EVENTS = [
 ] as const;
 export type AlertEvent = (typeof ALERT_EVENTS)[number];
 
+/**
+ * How much finished run history a job keeps (an extension of PROTOCOL.md §4).
+ * A null limit takes the server's default for that dimension; a run is
+ * removed when either limit says so.
+ */
+export interface JobRetention {
+  /** Finished runs scheduled more than this many days ago are removed; null: the server's `retentionDays`. */
+  days: number | null;
+  /** Only the newest this many runs are kept; null: the server's `retentionCount`. */
+  count: number | null;
+}
+
 export interface JobTarget {
   /** The worker group whose members are notified (with `path`), or absent for an absolute `url`. */
   group: string | null;
@@ -53,6 +65,8 @@ export interface JobSpec {
   retry: { count: number; backoffSec: number };
   misfire: MisfirePolicy;
   alerts: { recipients: string[]; on: AlertEvent[] };
+  /** Own history limits; null: the server's defaults for both. */
+  retention: JobRetention | null;
   enabled: boolean;
 }
 

@@ -5,13 +5,25 @@
  */
 import type { JobInput } from '../api/schemas.js';
 import { parseSchedule, ScheduleError } from '../cron/schedule.js';
-import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_RESPONSE_TIMEOUT_MS, type JobSpec } from '../domain/job.js';
+import {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_RESPONSE_TIMEOUT_MS,
+  type JobRetention,
+  type JobSpec,
+} from '../domain/job.js';
 import { ApiError, invalid } from '../errors.js';
 
 export interface JobInputDefaults {
   connectTimeoutMs: number;
   responseTimeoutMs: number;
   defaultDeadlineSec: number;
+}
+
+/** A retention without any limit is the same as none: both read back as null. */
+function toRetention(input: JobInput['retention']): JobRetention | null {
+  const days = input?.days ?? null;
+  const count = input?.count ?? null;
+  return days === null && count === null ? null : { days, count };
 }
 
 export function toJobSpec(input: JobInput, defaults: JobInputDefaults): JobSpec {
@@ -89,6 +101,7 @@ export function toJobSpec(input: JobInput, defaults: JobInputDefaults): JobSpec 
     retry: { count: input.retry?.count ?? 0, backoffSec: input.retry?.backoffSec ?? 10 },
     misfire: input.misfire ?? 'skip',
     alerts: { recipients: input.alerts?.recipients ?? [], on: [...new Set(input.alerts?.on ?? [])] },
+    retention: toRetention(input.retention),
     enabled: input.enabled ?? true,
   };
 }

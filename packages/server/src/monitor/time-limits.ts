@@ -75,8 +75,7 @@ export class TimeLimits {
     const groups = await this.options.store.members.groupsOfJobs(onMembers.map((run) => run.jobId));
     for (const run of onMembers) {
       const group = groups.get(run.jobId);
-      if (group && run.member)
-        health.runLost(group, run.member, `run ${run.id}: ${reason}`);
+      if (group && run.member) health.runLost(group, run.member, `run ${run.id}: ${reason}`);
     }
   }
 }

@@ -48,6 +48,8 @@ function toRow(job: Job): JobsTable {
     spec: toJson(spec),
     secret: job.secret,
     enabled: job.enabled ? 1 : 0,
+    retention_days: job.retention?.days ?? null,
+    retention_count: job.retention?.count ?? null,
     planned_from: job.plannedFrom,
     created_at: job.createdAt,
     updated_at: job.updatedAt,
@@ -101,6 +103,10 @@ export function jobFromRow(row: Selectable<JobsTable>): Job {
     tags: tags.length === 0 ? SHARED.tags : tags,
     schedule: { cron: intern(row.cron), timezone: intern(row.timezone) },
     ...spec,
+    retention:
+      row.retention_days === null && row.retention_count === null
+        ? null
+        : { days: row.retention_days, count: row.retention_count },
     enabled: row.enabled === 1,
     secret: row.secret,
     plannedFrom: Number(row.planned_from),

@@ -4,6 +4,7 @@ import * as m001 from './migrations/001-initial.js';
 import * as m002 from './migrations/002-trend-minutes.js';
 import * as m003 from './migrations/003-routing-retry.js';
 import * as m004 from './migrations/004-members.js';
+import * as m005 from './migrations/005-retention.js';
 import type { Database } from './schema.js';
 
 interface Migration {
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'trend-minutes', up: m002.up },
   { version: 3, name: 'routing-retry', up: m003.up },
   { version: 4, name: 'members', up: m004.up },
+  { version: 5, name: 'retention', up: m005.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -21,6 +21,9 @@ export interface JobsTable {
   spec: string;
   secret: string | null;
   enabled: number;
+  /** The job's own retention limits (migration 005); null: the server's. Columns, so the pruner reads no JSON. */
+  retention_days: number | null;
+  retention_count: number | null;
   planned_from: number;
   created_at: number;
   updated_at: number;
@@ -132,6 +135,17 @@ export interface RunEventsTable {
   /** JSON array of log lines. */
   log: string | null;
 }
+
+/**
+ * Every table whose rows belong to one run (by `run_id`). Removing a run
+ * removes its rows in each of them; a new per-run table joins this list.
+ */
+export const RUN_CHILD_TABLES = [
+  'attempts',
+  'run_events',
+  'run_shards',
+] as const satisfies readonly (keyof Database)[];
+export type RunChildTable = (typeof RUN_CHILD_TABLES)[number];
 
 export interface LeasesTable {
   name: string;

@@ -8,6 +8,7 @@ import { LimitsRepo } from './limits-repo.js';
 import { MembersRepo } from './members-repo.js';
 import { migrate } from './migrate.js';
 import { ReportsRepo } from './reports-repo.js';
+import { RetentionRepo } from './retention-repo.js';
 import { RoutingRepo } from './routing-repo.js';
 import { RunsRepo } from './runs-repo.js';
 import { SettingsRepo } from './settings-repo.js';
@@ -30,6 +31,7 @@ export interface Store {
   readonly limits: LimitsRepo;
   readonly stats: StatsRepo;
   readonly trend: TrendRepo;
+  readonly retention: RetentionRepo;
   readonly leases: LeaseRepo;
   readonly settings: SettingsRepo;
   close(): Promise<void>;
@@ -54,6 +56,7 @@ export async function openStore(options: DatabaseOptions & { reportLimits: Repor
     // Prepared after the migrations: the statements need the tables.
     runs: new RunsRepo(db, dialect, trend, sqlite ? new SqliteHotPath(sqlite, db) : null),
     trend,
+    retention: new RetentionRepo(db),
     reports: new ReportsRepo(db, options.reportLimits),
     shards: new ShardsRepo(db, dialect, options.reportLimits),
     routing: new RoutingRepo(db, dialect),

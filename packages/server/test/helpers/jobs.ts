@@ -29,6 +29,7 @@ export function testJob(name: string, at: number, overrides: Partial<Job> = {}):
     retry: { count: 0, backoffSec: 10 },
     misfire: 'skip',
     alerts: { recipients: [], on: [] },
+    retention: null,
     enabled: true,
     secret: null,
     createdAt: at,
