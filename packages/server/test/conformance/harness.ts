@@ -152,6 +152,8 @@ export async function startConformance(
 /**
  * The fire after a misbehaving one: the worker answered it normally, so it
  * is an independent, healthy run — nothing of the first fire carried over.
+ * Also checks that every attempt of the first fire, whatever happened to
+ * it, was recorded with its send time and latency.
  */
 export function expectHealthyNextFire(
   expect: ExpectStatic,
@@ -160,6 +162,10 @@ export function expectHealthyNextFire(
   member: string,
   worker = 'w1',
 ): void {
+  for (const a of first.attempts) {
+    expect(Number.isNaN(Date.parse(a.sentAt)), `attempt ${a.n} sentAt`).toBe(false);
+    expect(a.latencyMs, `attempt ${a.n} latencyMs`).toBeGreaterThanOrEqual(0);
+  }
   expect(Date.parse(next.scheduledAt) - Date.parse(first.scheduledAt), 'the very next fire').toBe(1000);
   expect(next).toMatchObject({
     trigger: 'schedule',
