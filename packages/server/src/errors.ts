@@ -5,7 +5,6 @@
  */
 export const ERRORS = {
   validation_error: { status: 400, message: 'The request is invalid.' },
-  not_supported_yet: { status: 400, message: 'This option is not supported yet.' },
   bad_request: { status: 400, message: 'The request is malformed.' },
   invalid_cursor: { status: 400, message: 'The cursor is malformed or belongs to another list.' },
   unauthorized: { status: 401, message: 'Missing or invalid credentials.' },

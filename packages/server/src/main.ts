@@ -10,10 +10,13 @@ import { type Clock, systemClock } from './clock.js';
 import { type Config, resolvePublicUrl } from './config.js';
 import { Dispatcher } from './dispatcher/dispatcher.js';
 import { HttpClient } from './dispatcher/http-client.js';
+import { ALWAYS_HEALTHY, type MemberHealth } from './dispatcher/member-health.js';
 import { GroupCache } from './manage/group-cache.js';
 import { GroupManager } from './manage/groups.js';
 import { JobManager } from './manage/jobs.js';
+import { RunManager } from './manage/runs.js';
 import { createMetrics } from './metrics.js';
+import { Retries } from './monitor/retries.js';
 import { TimeLimits } from './monitor/time-limits.js';
 import { Leadership } from './scheduler/leadership.js';
 import { Scheduler } from './scheduler/scheduler.js';
@@ -65,6 +68,9 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     maxResponseBytes: config.maxResponseBytes,
   });
 
+  // Replaced by the monitor's member health (probes, passive failures, dynamic members).
+  const memberHealth: MemberHealth = ALWAYS_HEALTHY;
+
   // The scheduler and leadership refer to each other; the closures resolve at run time.
   let scheduler: Scheduler;
   const leadership = new Leadership({
@@ -97,6 +103,7 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     publicUrl: () => publicUrl,
     groups: (name) => groupCache.get(name),
     nextFireAfter: (job, at) => scheduler.nextFireAfter(job, at),
+    health: memberHealth,
   });
   scheduler = new Scheduler({
     store,
@@ -114,7 +121,23 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
       dispatcher.send(fires);
     },
   });
-  const timeLimits = new TimeLimits({ store, clock, log, metrics, intervalMs: config.monitorIntervalMs });
+  const timeLimits = new TimeLimits({
+    store,
+    clock,
+    log,
+    metrics,
+    intervalMs: config.monitorIntervalMs,
+    health: memberHealth,
+  });
+  const retries = new Retries({
+    store,
+    clock,
+    log,
+    intervalMs: config.monitorIntervalMs,
+    defaultDeadlineSec: config.defaultDeadlineSec,
+    send: (run, job) => dispatcher.send([{ run: { ...run, nextAttemptAt: run.firedAt }, job }]),
+  });
+  const runs = new RunManager(store, clock, log, dispatcher);
   const jobs = new JobManager(
     store,
     clock,
@@ -142,6 +165,7 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
       clock,
       jobs,
       groups,
+      runs,
       metrics,
       serverKey,
       version: VERSION,
@@ -168,6 +192,7 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     // Deliveries a previous process left pending go out before new fires.
     await dispatcher.resumePending();
     timeLimits.start();
+    retries.start();
     await leadership.start();
     log.info({ url: listenUrl, publicUrl, database: store.location }, 'JobCenter started');
     return listenUrl;
@@ -178,6 +203,7 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     await leadership.stop();
     await dispatcher.stop(config.shutdownGraceMs);
     await timeLimits.stop();
+    await retries.stop();
     await app.close();
     await http.close();
     await store.close();

@@ -100,15 +100,6 @@ describe('API input validation (sqlite)', () => {
       'target.connectTimeoutMs',
     ],
     ['unknown routing', { ...valid, routing: 'fastest' }, 'validation_error', 'routing'],
-    ['round_robin not yet', { ...valid, routing: 'round_robin' }, 'not_supported_yet', 'routing'],
-    ['least_busy not yet', { ...valid, routing: 'least_busy' }, 'not_supported_yet', 'routing'],
-    ['broadcast not yet', { ...valid, routing: 'broadcast' }, 'not_supported_yet', 'routing'],
-    [
-      'idle delivery not yet',
-      { ...valid, delivery: 'until_delivered_if_idle' },
-      'not_supported_yet',
-      'delivery',
-    ],
     [
       'deadline below timeout',
       { ...valid, timeoutSec: 600, deadlineSec: 60 },

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Job } from '../domain/job.js';
 import type { GroupManager } from '../manage/groups.js';
 import type { JobManager } from '../manage/jobs.js';
+import type { RunManager } from '../manage/runs.js';
 import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
 
@@ -11,6 +12,7 @@ export interface ApiContext {
   clock: Clock;
   jobs: JobManager;
   groups: GroupManager;
+  runs: RunManager;
   metrics: Metrics;
   serverKey: Buffer;
   /** The job's next fire, for lists and reads. */

@@ -169,6 +169,7 @@ export const AttemptView = Type.Object({
   httpStatus: Nullable(Type.Integer()),
   error: Nullable(Type.String()),
   latencyMs: Nullable(Type.Number()),
+  shard: Type.Optional(Type.Integer({ description: 'Broadcast: the shard this attempt was for' })),
 });
 
 export const RunEventView = Type.Object({
@@ -176,6 +177,19 @@ export const RunEventView = Type.Object({
   progress: Nullable(Type.Number()),
   message: Nullable(Type.String()),
   log: Type.Array(Type.String()),
+});
+
+export const ShardView = Type.Object({
+  index: Type.Integer(),
+  member: Type.String(),
+  notifyStatus: StringEnum(NOTIFY_STATUSES),
+  status: StringEnum(RUN_STATUSES),
+  firedAt: Nullable(Iso),
+  finishedAt: Nullable(Iso),
+  durationMs: Nullable(Type.Number()),
+  progress: Nullable(Type.Number()),
+  message: Nullable(Type.String()),
+  output: Type.Unknown(),
 });
 
 export const RunView = Type.Object({
@@ -199,7 +213,12 @@ export const RunView = Type.Object({
   params: Type.Record(Type.String(), Type.Unknown()),
   truncated: Type.Boolean(),
   attempts: Type.Array(AttemptView),
-  shards: Type.Array(Type.Unknown()),
+  shards: Type.Array(ShardView),
+  retries: Type.Optional(
+    Type.Array(Type.Object({ id: Type.String(), status: StringEnum(RUN_STATUSES), scheduledAt: Iso }), {
+      description: 'The re-runs of this run (trigger "retry"), oldest first',
+    }),
+  ),
   events: Type.Optional(Type.Array(RunEventView)),
 });
 export type RunView = Static<typeof RunView>;

@@ -3,6 +3,7 @@ import { iso } from '../clock.js';
 import type { Job } from '../domain/job.js';
 import type { Attempt, Run } from '../domain/run.js';
 import type { WorkerGroup } from '../domain/worker-group.js';
+import type { Shard } from '../store/shards-repo.js';
 import type { GroupView, JobView, RunView } from './schemas.js';
 
 export function runSummary(run: Run): NonNullable<JobView['lastRun']> {
@@ -54,6 +55,22 @@ export function attemptView(a: Attempt) {
     httpStatus: a.httpStatus,
     error: a.error,
     latencyMs: a.latencyMs,
+    ...(a.shard !== undefined && a.shard !== null ? { shard: a.shard } : {}),
+  };
+}
+
+export function shardView(s: Shard) {
+  return {
+    index: s.index,
+    member: s.member,
+    notifyStatus: s.notifyStatus,
+    status: s.status,
+    firedAt: iso(s.firedAt),
+    finishedAt: iso(s.finishedAt),
+    durationMs: s.durationMs,
+    progress: s.progress,
+    message: s.message,
+    output: s.output,
   };
 }
 
@@ -61,6 +78,8 @@ export function runView(
   run: Run,
   attempts: Attempt[],
   events?: { at: number; progress: number | null; message: string | null; log: string[] }[],
+  shards: Shard[] = [],
+  retries?: Pick<Run, 'id' | 'status' | 'scheduledAt'>[],
 ): RunView {
   return {
     id: run.id,
@@ -83,7 +102,16 @@ export function runView(
     params: run.params,
     truncated: run.truncated,
     attempts: attempts.map(attemptView),
-    shards: [],
+    shards: shards.map(shardView),
+    ...(retries
+      ? {
+          retries: retries.map((r) => ({
+            id: r.id,
+            status: r.status,
+            scheduledAt: iso(r.scheduledAt) as string,
+          })),
+        }
+      : {}),
     ...(events ? { events: events.map((e) => ({ ...e, at: iso(e.at) })) } : {}),
   };
 }

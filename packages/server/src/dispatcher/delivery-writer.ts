@@ -23,6 +23,8 @@ export class DeliveryWriter {
   constructor(
     private readonly runs: RunsRepo,
     private readonly log: Logger,
+    /** Runs after each batch is written (routing state); its failure is logged, not retried. */
+    private readonly afterBatch: (batch: readonly DeliveryUpdate[]) => Promise<void> = async () => {},
   ) {}
 
   push(update: DeliveryUpdate): void {
@@ -69,5 +71,8 @@ export class DeliveryWriter {
         }
       }
     }
+    await this.afterBatch(batch).catch((err: unknown) =>
+      this.log.warn({ err }, 'saving routing positions failed'),
+    );
   }
 }

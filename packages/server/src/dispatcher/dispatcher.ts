@@ -9,7 +9,6 @@ import { setCappedTimeout } from '../clock.js';
 import { capMessage, capOutput, type ReportLimits } from '../domain/callback-rules.js';
 import { afterFailedAttempt, type DeliveryPolicy, deliveryGiveUpAt } from '../domain/delivery.js';
 import type { Job } from '../domain/job.js';
-import { memberOrder } from '../domain/routing.js';
 import type { Attempt } from '../domain/run.js';
 import type { Member, WorkerGroup } from '../domain/worker-group.js';
 import { runToken } from '../ids.js';
@@ -18,6 +17,8 @@ import type { Store } from '../store/store.js';
 import { readAnswer } from './answer.js';
 import { DeliveryWriter } from './delivery-writer.js';
 import type { HttpClient } from './http-client.js';
+import { MemberChoice } from './member-choice.js';
+import type { MemberHealth } from './member-health.js';
 import { signatureHeader } from './signing.js';
 import { callbackBase, TriggerBodies } from './trigger-body.js';
 
@@ -32,8 +33,10 @@ export interface RunToSend {
   deadlineAt: number;
   /** Attempts already made (a run resumed after a restart). Default 0. */
   attemptCount?: number;
-  /** When a resumed run's next attempt is due. */
+  /** When the next attempt is due (a resumed run, a retry waiting for its backoff). Default now. */
   nextAttemptAt?: number | null;
+  /** Broadcast: shards already made (a resumed run); 0 or absent otherwise. */
+  shardTotal?: number;
 }
 
 export interface DispatcherOptions {
@@ -51,6 +54,8 @@ export interface DispatcherOptions {
   groups: (name: string) => WorkerGroup | undefined;
   /** The job's next fire after `at`, which ends an until_delivered effort. */
   nextFireAfter: (job: Job, at: number) => number | null;
+  /** Member health: routing prefers healthy members; every attempt's outcome is reported. */
+  health: MemberHealth;
 }
 
 interface Delivery {
@@ -59,42 +64,124 @@ interface Delivery {
   order: Member[];
   triedInRound: number;
   round: number;
-  attempts: number;
+  /** Attempts made for the run (all shards together): the next attempt row's number. */
+  attempts: { n: number };
   firedAt: number;
   /** When an until_delivered effort stops; computed at the first failure (a cron calculation). */
   giveUpAt: number | null;
+  /** Broadcast: the shard this delivery is for, bound to one member, with its own attempt count. */
+  shard: { index: number; total: number; member: Member; attempts: number } | null;
 }
+
+/** What one attempt came to. */
+type AttemptResult =
+  | { kind: 'accepted'; record: Attempt; at: number }
+  | {
+      kind: 'finished';
+      record: Attempt;
+      at: number;
+      status: 'succeeded' | 'failed';
+      message: string | null;
+      outputJson: string | null;
+      truncated: boolean;
+    }
+  | { kind: 'failed'; record: Attempt };
 
 export class Dispatcher {
   private readonly writer: DeliveryWriter;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private readonly retryTimers = new Map<NodeJS.Timeout, (() => void) | undefined>();
   private stopping = false;
   private readonly bodies = new TriggerBodies();
+  private readonly choice: MemberChoice;
+  /** Runs cancelled on this node while their delivery was under way: no further attempt. */
+  private readonly cancelled = new Set<string>();
   private callbackBaseFor = '';
   private callbackBaseText = '';
 
   constructor(private readonly options: DispatcherOptions) {
-    this.writer = new DeliveryWriter(options.store.runs, options.log);
+    this.choice = new MemberChoice(options.store.routing, options.health, () => options.clock.now());
+    // Round-robin positions are saved with each batch of delivery updates, not once per fire.
+    this.writer = new DeliveryWriter(options.store.runs, options.log, async (batch) => {
+      for (const u of batch) if (u.outcome.kind === 'accepted') this.choice.written(u.outcome.member);
+      await options.store.routing.savePositions(this.choice.takeDirtyPositions());
+    });
   }
 
   /** Starts sending each run; returns at once. */
   send(items: readonly { run: RunToSend; job: Job }[]): void {
-    for (const { run, job } of items) {
+    const now = this.options.clock.now();
+    for (const item of items) {
       if (this.stopping) return;
-      const firedAt = run.firedAt ?? this.options.clock.now();
+      const { run, job } = item;
+      // A retry waiting for its backoff, or a resumed run whose next attempt is later.
+      if ((run.nextAttemptAt ?? 0) > now) {
+        this.later(run.nextAttemptAt as number, () =>
+          this.send([{ run: { ...run, nextAttemptAt: null }, job }]),
+        );
+        continue;
+      }
       const delivery: Delivery = {
         run,
         job,
         order: [],
         triedInRound: 0,
         round: 0,
-        attempts: run.attemptCount ?? 0,
-        firedAt,
+        attempts: { n: run.attemptCount ?? 0 },
+        firedAt: run.firedAt ?? now,
         giveUpAt: null,
+        shard: null,
       };
-      this.track(this.startRound(delivery));
+      this.track(job.routing === 'broadcast' ? this.startBroadcast(delivery) : this.startRound(delivery));
     }
+  }
+
+  /**
+   * Stops delivering a run cancelled on this node (no further attempt or
+   * shard) and asks the member(s) working on it to stop (PROTOCOL.md §1):
+   * answers each member's answer.
+   */
+  async cancel(
+    job: Job | null,
+    runId: string,
+    members: readonly string[],
+  ): Promise<{ member: string; ok: boolean; httpStatus: number | null; error: string | null }[]> {
+    this.cancelled.add(runId);
+    // Forget it once any delivery still waiting for a retry timer has had the chance to see it.
+    setTimeout(() => this.cancelled.delete(runId), 24 * 3_600_000).unref();
+    if (!job || members.length === 0) return [];
+    const secret = this.targets(job).secret;
+    if (secret === null) return [];
+    const body = JSON.stringify({ runId });
+    return Promise.all(
+      members.map(async (member) => {
+        const url =
+          job.target.url !== null ? `${job.target.url}/cancel` : `${member}${job.target.path ?? ''}/cancel`;
+        const sent = await this.options.http.send({
+          url,
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-jobcenter-run': runId,
+            'x-jobcenter-signature': signatureHeader(
+              secret,
+              body,
+              Math.floor(this.options.clock.now() / 1000),
+            ),
+          },
+          body,
+          connectTimeoutMs: job.target.connectTimeoutMs,
+          responseTimeoutMs: Math.min(job.target.responseTimeoutMs, 10_000),
+        });
+        const ok = sent.ok && sent.status >= 200 && sent.status < 300;
+        return {
+          member,
+          ok,
+          httpStatus: sent.ok ? sent.status : null,
+          error: sent.ok ? (ok ? null : `HTTP ${sent.status}`) : sent.error,
+        };
+      }),
+    );
   }
 
   /** Resolves once every delivery update so far is written (callbacks call it before reading a run). */
@@ -120,19 +207,18 @@ export class Dispatcher {
       resumed++;
     }
     if (resumed > 0) log.info({ runs: resumed }, 'resuming deliveries left pending by the previous process');
-    // Retries that were waiting keep their time; the rest go now.
-    for (const item of items) {
-      const wait = item.run.nextAttemptAt ?? 0;
-      if (wait > clock.now()) this.later(wait, () => this.send([item]));
-      else this.send([item]);
-    }
+    // Retries that were waiting keep their time (send() waits for nextAttemptAt); the rest go now.
+    this.send(items);
     return resumed;
   }
 
   /** Stops sending: waits up to `graceMs` for answers in flight, then aborts them and writes what is known. */
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
-    for (const t of this.retryTimers) clearTimeout(t);
+    for (const [timer, onStop] of this.retryTimers) {
+      clearTimeout(timer);
+      onStop?.();
+    }
     this.retryTimers.clear();
     const all = Promise.allSettled([...this.inFlight]);
     // Past the grace period, close the connections: the requests in flight fail and are recorded.
@@ -159,12 +245,14 @@ export class Dispatcher {
     void tracked.finally(() => this.inFlight.delete(tracked));
   }
 
-  private later(at: number, fn: () => void): void {
+  /** Runs `fn` at `at` unless the dispatcher stops first (then `onStop`, if given). */
+  private later(at: number, fn: () => void, onStop?: () => void): void {
     const timer = setCappedTimeout(() => {
       this.retryTimers.delete(timer);
       if (!this.stopping) fn();
+      else onStop?.();
     }, at - this.options.clock.now());
-    this.retryTimers.add(timer);
+    this.retryTimers.set(timer, onStop);
   }
 
   private targets(job: Job): { members: Member[]; secret: string | null; problem: string | null } {
@@ -184,39 +272,136 @@ export class Dispatcher {
       await this.noMembers(d, problem ?? 'no signing secret');
       return;
     }
-    d.order = memberOrder(d.job.routing, members);
+    d.order = await this.choice.order(d.job, d.job.target.url === null ? d.job.target.group : null, members);
     d.triedInRound = 0;
-    while (!this.stopping) {
+    while (!this.stopping && !this.cancelled.has(d.run.id)) {
       const member = d.order[d.triedInRound] as Member;
       d.triedInRound++;
-      d.attempts++;
-      const attempt = await this.attempt(d, member, secret);
-      if (attempt.done) return;
-      const now = this.options.clock.now();
-      const step = afterFailedAttempt(
-        {
-          delivery: d.job.delivery,
-          triedInRound: d.triedInRound,
-          members: d.order.length,
-          round: d.round,
-          now,
-          giveUpAt: this.giveUpAt(d),
-        },
-        this.options.policy,
-      );
+      const result = await this.attempt(d, member, secret);
+      if (result.kind !== 'failed') {
+        this.record(d, result.record, this.outcomeOf(result, member));
+        return;
+      }
+      const step = this.nextStep(d, d.order.length);
       if (step.kind === 'give_up') {
-        this.record(d, attempt.record, { kind: 'undelivered', at: now, message: step.message });
+        this.record(d, result.record, { kind: 'undelivered', at: step.now, message: step.message });
         this.options.metrics.deliveries.inc({ outcome: 'undelivered' });
         return;
       }
       if (step.kind === 'retry_round') {
-        this.record(d, attempt.record, { kind: 'retry_later', nextAttemptAt: step.at });
+        this.record(d, result.record, { kind: 'retry_later', nextAttemptAt: step.at });
         d.round++;
         this.later(step.at, () => this.track(this.startRound(d)));
         return;
       }
-      this.record(d, attempt.record, { kind: 'retry_later', nextAttemptAt: now });
+      this.record(d, result.record, { kind: 'retry_later', nextAttemptAt: step.now });
     }
+  }
+
+  /**
+   * Broadcast: one shard per member, each with its own trigger, callback
+   * URL and token, each following the job's delivery guarantee on its own
+   * member (no failover: a shard belongs to its member).
+   */
+  private async startBroadcast(d: Delivery): Promise<void> {
+    const { members, secret, problem } = this.targets(d.job);
+    if (problem !== null || secret === null) {
+      await this.noMembers(d, problem ?? 'no signing secret');
+      return;
+    }
+    const created = await this.options.store.shards.create(
+      d.run.id,
+      members.map((m) => m.url),
+      d.firedAt,
+    );
+    if (!created) return;
+    await Promise.all(
+      members.map((member, index) =>
+        this.deliverShard({ ...d, shard: { index, total: members.length, member, attempts: 0 } }, secret),
+      ),
+    );
+  }
+
+  private async deliverShard(d: Delivery, secret: string): Promise<void> {
+    const shard = d.shard as NonNullable<Delivery['shard']>;
+    const { store, clock, metrics } = this.options;
+    while (!this.stopping && !this.cancelled.has(d.run.id)) {
+      const result = await this.attempt(d, shard.member, secret);
+      if (result.kind !== 'failed') {
+        await store.shards.recordDelivery(
+          d.run.id,
+          shard.index,
+          result.record,
+          this.outcomeOf(result, shard.member),
+          clock.now(),
+        );
+        return;
+      }
+      const step = this.nextStep(d, 1);
+      if (step.kind === 'give_up') {
+        await store.shards.recordDelivery(
+          d.run.id,
+          shard.index,
+          result.record,
+          { kind: 'undelivered', at: step.now, message: step.message },
+          clock.now(),
+        );
+        metrics.deliveries.inc({ outcome: 'undelivered' });
+        return;
+      }
+      await store.shards.recordDelivery(
+        d.run.id,
+        shard.index,
+        result.record,
+        { kind: 'retry_later', nextAttemptAt: step.kind === 'retry_round' ? step.at : step.now },
+        clock.now(),
+      );
+      if (step.kind === 'retry_round') {
+        d.round++;
+        await new Promise<void>((resolve) => this.later(step.at, resolve, resolve));
+      }
+    }
+  }
+
+  /** What to do after a failed attempt, per the job's delivery guarantee. */
+  private nextStep(
+    d: Delivery,
+    members: number,
+  ):
+    | { kind: 'give_up'; now: number; message: string }
+    | { kind: 'retry_round'; now: number; at: number }
+    | { kind: 'next_member'; now: number } {
+    const now = this.options.clock.now();
+    const step = afterFailedAttempt(
+      {
+        delivery: d.job.delivery,
+        triedInRound: d.shard ? 1 : d.triedInRound,
+        members,
+        round: d.round,
+        now,
+        giveUpAt: this.giveUpAt(d),
+      },
+      this.options.policy,
+    );
+    if (step.kind === 'give_up') return { kind: 'give_up', now, message: step.message };
+    if (step.kind === 'retry_round') return { kind: 'retry_round', now, at: step.at };
+    return { kind: 'next_member', now };
+  }
+
+  private outcomeOf(
+    result: Exclude<AttemptResult, { kind: 'failed' }>,
+    member: Member,
+  ): Parameters<DeliveryWriter['push']>[0]['outcome'] {
+    if (result.kind === 'accepted') return { kind: 'accepted', member: member.url, at: result.at };
+    return {
+      kind: 'finished',
+      member: member.url,
+      at: result.at,
+      status: result.status,
+      message: result.message,
+      outputJson: result.outputJson,
+      truncated: result.truncated,
+    };
   }
 
   private giveUpAt(d: Delivery): number {
@@ -247,7 +432,9 @@ export class Dispatcher {
         { runId: d.run.id, job: d.job.name, problem },
         'cannot deliver yet; retrying later',
       );
-      this.later(step.at, () => this.track(this.startRound(d)));
+      this.later(step.at, () =>
+        this.track(d.job.routing === 'broadcast' ? this.startBroadcast(d) : this.startRound(d)),
+      );
       return;
     }
     await this.writer.flush();
@@ -263,14 +450,13 @@ export class Dispatcher {
     this.writer.push({ runId: d.run.id, attempt, outcome });
   }
 
-  /** One signed trigger to one member. Records the attempt unless it failed and a decision is pending. */
-  private async attempt(
-    d: Delivery,
-    member: Member,
-    secret: string,
-  ): Promise<{ done: boolean; record: Attempt }> {
-    const { clock, http, metrics } = this.options;
-    const { job, run } = d;
+  /** One signed trigger to one member, and what its answer means. */
+  private async attempt(d: Delivery, member: Member, secret: string): Promise<AttemptResult> {
+    const { clock, http, metrics, health } = this.options;
+    const { job, run, shard } = d;
+    // Taken before the request: shards of one run count their attempts concurrently.
+    const seq = ++d.attempts.n;
+    const n = shard ? ++shard.attempts : seq;
     const sentAt = clock.now();
     const tSec = Math.floor(sentAt / 1000);
     const target = job.target;
@@ -283,19 +469,22 @@ export class Dispatcher {
             job,
             scheduledAt: run.scheduledAt,
             firedAt: d.firedAt,
-            attempt: d.attempts,
+            attempt: n,
             trigger: run.trigger,
             params: run.params,
             callbackBase: this.callbackBase(),
-            token: runToken(this.options.serverKey, run.id),
+            token: runToken(this.options.serverKey, run.id, shard?.index),
+            shard: shard ?? undefined,
           });
     const headers: Record<string, string> = {
       ...target.headers,
       'x-jobcenter-run': run.id,
-      'x-jobcenter-attempt': String(d.attempts),
+      'x-jobcenter-attempt': String(n),
       'x-jobcenter-signature': signatureHeader(secret, body, tSec),
     };
     if (target.method !== 'GET') headers['content-type'] = 'application/json';
+    this.choice.sent(member.url);
+    // send() never throws: every failure comes back as an answer.
     const sent = await http.send({
       url,
       method: target.method,
@@ -305,38 +494,42 @@ export class Dispatcher {
       responseTimeoutMs: target.responseTimeoutMs,
     });
     const answer = readAnswer(sent);
+    this.choice.answered(member.url, answer.kind === 'accepted');
     const record: Attempt = {
-      n: d.attempts,
+      n: seq,
       member: member.url,
       sentAt,
       httpStatus: sent.ok ? sent.status : null,
       error: answer.kind === 'failed' ? answer.error : null,
       latencyMs: sent.latencyMs,
     };
-    if (d.attempts === 1 && run.trigger !== 'manual')
-      metrics.fireLateness.observe((sentAt - run.scheduledAt) / 1000);
+    if (n === 1 && run.trigger !== 'manual') metrics.fireLateness.observe((sentAt - run.scheduledAt) / 1000);
+    const group = target.url === null ? target.group : null;
     const at = clock.now();
     if (answer.kind === 'accepted') {
-      this.record(d, record, { kind: 'accepted', member: member.url, at });
+      if (group !== null) health.deliverySucceeded(group, member.url);
       metrics.deliveries.inc({ outcome: 'accepted' });
-      return { done: true, record };
+      return { kind: 'accepted', record, at };
     }
     if (answer.kind === 'finished') {
+      if (group !== null) health.deliverySucceeded(group, member.url);
       const message = capMessage(answer.result.message, this.options.reportLimits);
       const output = capOutput(answer.result.output, this.options.reportLimits);
-      this.record(d, record, {
+      metrics.deliveries.inc({ outcome: 'finished' });
+      return {
         kind: 'finished',
-        member: member.url,
+        record,
         at,
         status: answer.result.status,
         message: message.value,
         outputJson: output.json,
         truncated: message.cut || output.cut,
-      });
-      metrics.deliveries.inc({ outcome: 'finished' });
-      return { done: true, record };
+      };
     }
+    // 409 is a busy member, not a sick one.
+    if (group !== null && record.httpStatus !== 409)
+      health.deliveryFailed(group, member.url, record.error ?? 'failed');
     metrics.deliveries.inc({ outcome: 'attempt_failed' });
-    return { done: false, record };
+    return { kind: 'failed', record };
   }
 }

@@ -41,6 +41,8 @@ export interface TriggerFields {
   /** The callback base, `<public url>/api/v1/callbacks/`, JSON-encoded without quotes. */
   callbackBase: string;
   token: string;
+  /** Broadcast: this member's shard (its callback URL gets `/shards/<index>`). Default 0 of 1. */
+  shard?: { index: number; total: number } | undefined;
 }
 
 export class TriggerBodies {
@@ -48,12 +50,14 @@ export class TriggerBodies {
   private readonly fired = new IsoCache();
 
   build(f: TriggerFields): string {
+    const shard = f.shard;
     return (
       `{"runId":"${f.runId}","jobId":"${f.job.id}","job":"${f.job.name}",` +
       `"scheduledAt":"${this.scheduled.get(f.scheduledAt)}","firedAt":"${this.fired.get(f.firedAt)}",` +
       `"attempt":${f.attempt},"trigger":"${f.trigger}","params":${jsonOf(f.params)},` +
-      `"shard":{"index":0,"total":1},"timeoutSec":${f.job.timeoutSec === null ? 'null' : f.job.timeoutSec},` +
-      `"callback":{"url":"${f.callbackBase}${f.runId}","token":"${f.token}"}}`
+      `"shard":{"index":${shard ? shard.index : 0},"total":${shard ? shard.total : 1}},` +
+      `"timeoutSec":${f.job.timeoutSec === null ? 'null' : f.job.timeoutSec},` +
+      `"callback":{"url":"${f.callbackBase}${f.runId}${shard ? `/shards/${shard.index}` : ''}","token":"${f.token}"}}`
     );
   }
 }

@@ -2,12 +2,9 @@
 
 export const ROUTINGS = ['random', 'first', 'round_robin', 'least_busy', 'broadcast'] as const;
 export type Routing = (typeof ROUTINGS)[number];
-/** Routings this version acts on; the others are refused with `not_supported_yet`. */
-export const SUPPORTED_ROUTINGS: readonly Routing[] = ['random', 'first'];
 
 export const DELIVERIES = ['once', 'until_delivered', 'until_delivered_if_idle'] as const;
 export type Delivery = (typeof DELIVERIES)[number];
-export const SUPPORTED_DELIVERIES: readonly Delivery[] = ['once', 'until_delivered'];
 
 export const MISFIRE_POLICIES = ['skip', 'fire_once'] as const;
 export type MisfirePolicy = (typeof MISFIRE_POLICIES)[number];

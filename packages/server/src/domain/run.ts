@@ -47,6 +47,8 @@ export interface Attempt {
   httpStatus: number | null;
   error: string | null;
   latencyMs: number | null;
+  /** Broadcast: the shard the attempt was for. */
+  shard?: number | null;
 }
 
 export interface Run {
@@ -74,6 +76,10 @@ export interface Run {
   nextAttemptAt: number | null;
   lastHeartbeatAt: number | null;
   truncated: boolean;
+  /** Re-runs still allowed after this one. */
+  retriesLeft: number;
+  /** Broadcast: the number of shards (0 before they are made, and for other routings). */
+  shardTotal: number;
 }
 
 /** A run result as a worker reports it (sync answer or callback). */

@@ -5,13 +5,7 @@
  */
 import type { JobInput } from '../api/schemas.js';
 import { parseSchedule, ScheduleError } from '../cron/schedule.js';
-import {
-  DEFAULT_CONNECT_TIMEOUT_MS,
-  DEFAULT_RESPONSE_TIMEOUT_MS,
-  type JobSpec,
-  SUPPORTED_DELIVERIES,
-  SUPPORTED_ROUTINGS,
-} from '../domain/job.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_RESPONSE_TIMEOUT_MS, type JobSpec } from '../domain/job.js';
 import { ApiError, invalid } from '../errors.js';
 
 export interface JobInputDefaults {
@@ -55,21 +49,7 @@ export function toJobSpec(input: JobInput, defaults: JobInputDefaults): JobSpec 
   }
 
   const routing = input.routing ?? 'random';
-  if (!SUPPORTED_ROUTINGS.includes(routing)) {
-    throw new ApiError(
-      'not_supported_yet',
-      `routing: "${routing}" is not supported yet (use ${SUPPORTED_ROUTINGS.join(' or ')})`,
-      'routing',
-    );
-  }
   const delivery = input.delivery ?? 'once';
-  if (!SUPPORTED_DELIVERIES.includes(delivery)) {
-    throw new ApiError(
-      'not_supported_yet',
-      `delivery: "${delivery}" is not supported yet (use ${SUPPORTED_DELIVERIES.join(' or ')})`,
-      'delivery',
-    );
-  }
 
   const timeoutSec = input.timeoutSec ?? null;
   const deadlineSec = input.deadlineSec ?? null;

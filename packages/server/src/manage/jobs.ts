@@ -130,8 +130,9 @@ export class JobManager {
       ...job.params,
       ...(params ?? {}),
     });
-    await this.store.runs.insertRuns([run]);
-    this.events.runCreated(run, job);
+    const toSend = await this.store.runs.insertRuns([run]);
+    // until_delivered_if_idle with another run open: written skipped, nobody is notified.
+    if (toSend.has(run.id)) this.events.runCreated(run, job);
     const stored = await this.store.runs.find(run.id);
     if (!stored) throw new Error(`run ${run.id} vanished after insert`);
     return stored;

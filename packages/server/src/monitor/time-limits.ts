@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
+import type { MemberHealth } from '../dispatcher/member-health.js';
 import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
 
@@ -14,6 +15,8 @@ export interface TimeLimitsOptions {
   log: Logger;
   metrics: Metrics;
   intervalMs: number;
+  /** Told about members whose runs went silent (they count as unhealthy). */
+  health: MemberHealth;
 }
 
 export class TimeLimits {
@@ -48,6 +51,14 @@ export class TimeLimits {
       for (const run of undelivered)
         log.warn({ runId: run.id, jobId: run.jobId }, 'run not delivered before its deadline');
       if (lost.length > 0) metrics.runsEnded.inc({ status: 'lost' }, lost.length);
+      const silent = await store.limits.endSilent(now);
+      for (const run of silent) {
+        log.warn({ runId: run.id, jobId: run.jobId, member: run.member }, 'run lost: no heartbeat');
+        const job = run.member === null ? null : await store.jobs.findById(run.jobId);
+        if (job?.target.group && run.member !== null)
+          this.options.health.runLost(job.target.group, run.member, 'no heartbeat within heartbeatSec');
+      }
+      if (silent.length > 0) metrics.runsEnded.inc({ status: 'lost' }, silent.length);
       if (undelivered.length > 0) metrics.runsEnded.inc({ status: 'failed' }, undelivered.length);
     } catch (err) {
       log.error({ err }, 'time-limit sweep failed');

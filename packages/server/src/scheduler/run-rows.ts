@@ -12,7 +12,7 @@ export function pendingRun(
   now: number,
   defaultDeadlineSec: number,
   params: Record<string, unknown> = job.params,
-  retryOf: string | null = null,
+  retry: { of: string; retriesLeft: number } | null = null,
 ): NewRun {
   const deadlineSec = job.deadlineSec ?? defaultDeadlineSec;
   return {
@@ -29,8 +29,11 @@ export function pendingRun(
     deadlineAt: now + Math.round(deadlineSec * 1000),
     message: null,
     output: null,
-    retryOf,
+    retryOf: retry?.of ?? null,
     createdAt: now,
+    retriesLeft: retry ? retry.retriesLeft : job.retry.count,
+    heartbeatMs: job.heartbeatSec === null ? null : Math.round(job.heartbeatSec * 1000),
+    skipIfBusy: job.delivery === 'until_delivered_if_idle',
   };
 }
 
@@ -58,5 +61,8 @@ export function missedRun(
     output,
     retryOf: null,
     createdAt: now,
+    retriesLeft: 0,
+    heartbeatMs: null,
+    skipIfBusy: false,
   };
 }

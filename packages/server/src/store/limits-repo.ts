@@ -1,10 +1,16 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { IS_OPEN, NOT_TIMED_OUT } from './open-runs.js';
 import type { Database } from './schema.js';
+import { endOpenShards } from './shards-repo.js';
 
 export interface EndedRun {
   id: string;
   jobId: string;
+}
+
+/** A run ended for silence: its member is reported to member health. */
+export interface SilentRun extends EndedRun {
+  member: string | null;
 }
 
 /** The monitor's writes: timeouts, deadlines and silent runs, each one bulk statement. */
@@ -46,6 +52,12 @@ export class LimitsRepo {
         .where('deadline_at', '<=', now)
         .returning(['id', 'job_id'])
         .execute();
+      await endOpenShards(
+        trx,
+        lost.map((r) => r.id),
+        'lost',
+        now,
+      );
       const undelivered = await trx
         .updateTable('runs')
         .set((eb) => ({
@@ -67,6 +79,38 @@ export class LimitsRepo {
         lost: lost.map((r) => ({ id: r.id, jobId: r.job_id })),
         undelivered: undelivered.map((r) => ({ id: r.id, jobId: r.job_id })),
       };
+    });
+  }
+
+  /**
+   * Ends running runs whose worker went silent: no progress call (heartbeat)
+   * for the job's heartbeatSec. They become `lost`, sooner than the deadline.
+   */
+  async endSilent(now: number): Promise<SilentRun[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .updateTable('runs')
+        .set((eb) => ({
+          status: 'lost',
+          finished_at: now,
+          duration_ms: eb(eb.val(now), '-', eb.ref('fired_at')),
+          timed_out: eb.case().when('timeout_at', '<=', now).then(1).else(eb.ref('timed_out')).end(),
+          message: "lost: no heartbeat (progress call) within the job's heartbeatSec",
+          next_attempt_at: null,
+        }))
+        // The literal predicate of runs_open_heartbeat, so only running runs with a limit are read.
+        .where(sql<boolean>`status in ('pending', 'running') AND heartbeat_ms IS NOT NULL`)
+        .where('status', '=', 'running')
+        .where(sql<boolean>`last_heartbeat_at + heartbeat_ms <= ${now}`)
+        .returning(['id', 'job_id', 'member'])
+        .execute();
+      await endOpenShards(
+        trx,
+        rows.map((r) => r.id),
+        'lost',
+        now,
+      );
+      return rows.map((r) => ({ id: r.id, jobId: r.job_id, member: r.member }));
     });
   }
 }

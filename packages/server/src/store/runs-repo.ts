@@ -1,10 +1,11 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { Attempt, NotifyStatus, Run, RunResult, RunStatus, Trigger } from '../domain/run.js';
 import { isId } from '../ids.js';
 import type { Dialect } from './dialect.js';
 import { chunk, decodeCursor, encodeCursor, fromJson, toJson } from './json.js';
 import { IS_OPEN } from './open-runs.js';
 import type { Database, RunsTable } from './schema.js';
+import { endOpenShards } from './shards-repo.js';
 import type { SqliteHotPath } from './sqlite-hot-path.js';
 import type { TrendRepo } from './trend-repo.js';
 
@@ -25,6 +26,16 @@ export interface NewRun {
   output: unknown;
   retryOf: string | null;
   createdAt: number;
+  /** Re-runs still allowed after this one (the job's retry.count less the retries before it). */
+  retriesLeft: number;
+  /** The job's heartbeatSec in ms; null for none. */
+  heartbeatMs: number | null;
+  /**
+   * until_delivered_if_idle: written `skipped` instead of `pending` when the
+   * job has another open run at the moment of the write (checked in the
+   * same transaction, so two concurrent fires cannot both pass).
+   */
+  skipIfBusy: boolean;
 }
 
 /** What one delivery attempt changed. Applied only while the run is still `pending`. */
@@ -152,6 +163,8 @@ export function runFromRow(row: Selectable<RunsTable>): Run {
     nextAttemptAt: row.next_attempt_at === null ? null : Number(row.next_attempt_at),
     lastHeartbeatAt: row.last_heartbeat_at === null ? null : Number(row.last_heartbeat_at),
     truncated: row.truncated === 1,
+    retriesLeft: row.retries_left,
+    shardTotal: row.shard_total,
   };
 }
 
@@ -186,6 +199,24 @@ export function toRow(run: NewRun): RunsTable {
     log_bytes: 0,
     truncated: 0,
     created_at: run.createdAt,
+    retries_left: run.retriesLeft,
+    heartbeat_ms: run.heartbeatMs,
+    shard_total: 0,
+  };
+}
+
+/** The row of a fire skipped because `openRunId` of the same job is still open. */
+export function skippedRow(row: RunsTable, openRunId: string, openStatus: string): RunsTable {
+  return {
+    ...row,
+    status: 'skipped',
+    notify_status: 'skipped',
+    fired_at: null,
+    finished_at: row.created_at,
+    next_attempt_at: null,
+    timeout_at: null,
+    retries_left: 0,
+    message: `skipped: run ${openRunId} is still ${openStatus}`,
   };
 }
 
@@ -194,6 +225,12 @@ export class FencedError extends Error {
   constructor() {
     super('the scheduler lease was lost: fires not written');
   }
+}
+
+/** What a write of runs did: the ids inserted, and among them the ones to send (written `pending`). */
+export interface Written {
+  written: Set<string>;
+  toSend: Set<string>;
 }
 
 export interface Fence {
@@ -214,14 +251,15 @@ export class RunsRepo {
   ) {}
 
   /**
-   * Writes runs in one transaction and answers the ids actually inserted: a
-   * schedule or catchup fire that already exists (same job and time) is
-   * skipped, never written twice. With a fence, the transaction first proves
+   * Writes runs in one transaction and answers the ids to send: the ones
+   * inserted `pending`. A schedule or catchup fire that already exists (same
+   * job and time) is skipped, never written twice; an until_delivered_if_idle
+   * run whose job has an open run is written `skipped`. With a fence, the transaction first proves
    * the writer still holds the lease (and moves its checkpoint), else throws
    * FencedError and writes nothing.
    */
   async insertRuns(runs: readonly NewRun[], fence?: Fence): Promise<Set<string>> {
-    const inserted = await this.writeRuns(runs, fence);
+    const { written: inserted, toSend } = await this.writeRuns(runs, fence);
     // Runs written into past minutes (misfire recovery) make those minutes' trend rollups stale.
     let past: Map<string, number> | null = null;
     for (const run of runs) {
@@ -231,16 +269,21 @@ export class RunsRepo {
       }
     }
     if (past) await this.trend.invalidate(past);
-    return inserted;
+    return toSend;
   }
 
-  private async writeRuns(runs: readonly NewRun[], fence?: Fence): Promise<Set<string>> {
+  private async writeRuns(runs: readonly NewRun[], fence?: Fence): Promise<Written> {
     if (this.hot) {
-      const result = await this.hot.insertRuns(runs.map(toRow), fence);
+      const result = await this.hot.insertRuns(
+        runs.map(toRow),
+        runs.map((r) => r.skipIfBusy),
+        fence,
+      );
       if (result === 'fenced') throw new FencedError();
       return result;
     }
-    const inserted = new Set<string>();
+    const written = new Set<string>();
+    const toSend = new Set<string>();
     await this.db.transaction().execute(async (trx) => {
       if (fence) {
         const moved = await trx
@@ -252,17 +295,60 @@ export class RunsRepo {
           .executeTakeFirst();
         if (Number(moved.numUpdatedRows) !== 1) throw new FencedError();
       }
-      for (const part of chunk(runs, 27, this.dialect.maxParams)) {
+      const rowsToWrite = await this.applyIdleChecks(trx, runs);
+      for (const part of chunk(rowsToWrite, 30, this.dialect.maxParams)) {
         const rows = await trx
           .insertInto('runs')
-          .values(part.map(toRow))
+          .values(part)
           .onConflict((oc) => oc.columns(['job_id', 'fire_key']).doNothing())
-          .returning('id')
+          .returning(['id', 'status'])
           .execute();
-        for (const row of rows) inserted.add(row.id);
+        for (const row of rows) {
+          written.add(row.id);
+          if (row.status === 'pending') toSend.add(row.id);
+        }
       }
     });
-    return inserted;
+    return { written, toSend };
+  }
+
+  /**
+   * Rows for `runs`, with until_delivered_if_idle fires turned `skipped`
+   * when their job has an open run. The jobs' rows are locked first, so a
+   * concurrent fire of the same job (run-now against the schedule, another
+   * node) waits for this transaction and then sees this run.
+   */
+  private async applyIdleChecks(trx: Transaction<Database>, runs: readonly NewRun[]): Promise<RunsTable[]> {
+    const rows = runs.map(toRow);
+    const idleJobs = [...new Set(runs.filter((r) => r.skipIfBusy).map((r) => r.jobId))].sort();
+    if (idleJobs.length === 0) return rows;
+    if (this.dialect.name === 'postgres') {
+      await trx
+        .selectFrom('jobs')
+        .select('id')
+        .where('id', 'in', idleJobs)
+        .orderBy('id')
+        .forUpdate()
+        .execute();
+    }
+    const open = new Map<string, { id: string; status: string }>();
+    for (const part of chunk(idleJobs, 1, this.dialect.maxParams)) {
+      const found = await trx
+        .selectFrom('runs')
+        .select(['job_id', 'id', 'status'])
+        .where('job_id', 'in', part)
+        .where(IS_OPEN)
+        .execute();
+      for (const r of found) open.set(r.job_id, { id: r.id, status: r.status });
+    }
+    return rows.map((row, i) => {
+      if (!runs[i]?.skipIfBusy) return row;
+      const busy = open.get(row.job_id);
+      if (busy) return skippedRow(row, busy.id, busy.status);
+      // A later fire of the same job in this batch waits on this one.
+      open.set(row.job_id, { id: row.id, status: row.status });
+      return row;
+    });
   }
 
   /**
@@ -331,6 +417,79 @@ WHERE runs.id = v.id AND runs.status = 'pending' AND runs.notify_status = 'pendi
     });
   }
 
+  /**
+   * Cancels an open run: `cancelled`, no further attempt and no re-run; a
+   * notification still pending becomes `skipped` (it will never be sent).
+   * Open broadcast shards end cancelled too. Answers the run as it was
+   * before (its member(s) are asked to stop), or why nothing changed.
+   */
+  async cancel(
+    runId: string,
+    now: number,
+    message: string,
+  ): Promise<{ before: Run; members: string[] } | 'not_found' | 'finished'> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst();
+      if (!row) return 'not_found' as const;
+      const before = runFromRow(row);
+      if (before.status !== 'pending' && before.status !== 'running') return 'finished' as const;
+      const shardMembers =
+        before.shardTotal > 0
+          ? await trx
+              .selectFrom('run_shards')
+              .select('member')
+              .where('run_id', '=', runId)
+              .where('status', 'in', ['pending', 'running'])
+              .where('notify_status', '=', 'delivered')
+              .execute()
+          : [];
+      await trx
+        .updateTable('runs')
+        .set((eb) => ({
+          status: 'cancelled',
+          notify_status:
+            before.notifyStatus === 'pending' && before.shardTotal === 0 ? 'skipped' : before.notifyStatus,
+          finished_at: now,
+          duration_ms: before.firedAt === null ? null : eb(eb.val(now), '-', eb.ref('fired_at')),
+          next_attempt_at: null,
+          retries_left: 0,
+          message,
+        }))
+        .where('id', '=', runId)
+        .where('status', 'in', ['pending', 'running'])
+        .execute();
+      await endOpenShards(trx, [runId], 'cancelled', now);
+      const members =
+        before.shardTotal > 0
+          ? shardMembers.map((m) => m.member)
+          : before.status === 'running' && before.member !== null
+            ? [before.member]
+            : [];
+      return { before, members };
+    });
+  }
+
+  /**
+   * Ended runs that may be re-run (failed or lost, retries left, no re-run
+   * yet), finished at or after `since`, oldest first.
+   */
+  async retryCandidates(since: number, limit: number): Promise<Run[]> {
+    const rows = await this.db
+      .selectFrom('runs as r')
+      .selectAll('r')
+      // The literal predicate of the runs_retry_due partial index.
+      .where(sql<boolean>`r.retries_left > 0`)
+      .where('r.finished_at', '>=', since)
+      .where('r.status', 'in', ['failed', 'lost'])
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('runs as c').select('c.id').whereRef('c.retry_of', '=', 'r.id'))),
+      )
+      .orderBy('r.finished_at')
+      .limit(limit)
+      .execute();
+    return rows.map(runFromRow);
+  }
+
   /** Marks a pending run undelivered without an attempt (e.g. its group has no member). */
   async failUndelivered(runId: string, at: number, message: string): Promise<boolean> {
     const result = await this.db
@@ -368,7 +527,22 @@ WHERE runs.id = v.id AND runs.status = 'pending' AND runs.notify_status = 'pendi
       httpStatus: r.http_status,
       error: r.error,
       latencyMs: r.latency_ms,
+      shard: r.shard,
     }));
+  }
+
+  /** A run event with only a message (JobCenter's own notes, e.g. cancel answers). */
+  async addEvent(runId: string, at: number, message: string): Promise<void> {
+    await this.db
+      .insertInto('run_events')
+      .values({ run_id: runId, at, progress: null, message, log: null })
+      .execute();
+  }
+
+  /** The re-runs of a run (its retry chain continues from each), oldest first. */
+  async retriesOf(runId: string): Promise<Run[]> {
+    const rows = await this.db.selectFrom('runs').selectAll().where('retry_of', '=', runId).execute();
+    return rows.map(runFromRow);
   }
 
   async events(

@@ -73,6 +73,33 @@ export interface RunsTable {
   log_bytes: number;
   truncated: number;
   created_at: number;
+  /** Re-runs still allowed after this one (the job's retry.count, less the retries before it). */
+  retries_left: number;
+  /** The job's heartbeatSec in ms when the run was made; null for none. */
+  heartbeat_ms: number | null;
+  /** Broadcast: how many shards; 0 otherwise. */
+  shard_total: number;
+}
+
+export interface RunShardsTable {
+  run_id: string;
+  idx: number;
+  member: string;
+  notify_status: string;
+  status: string;
+  fired_at: number | null;
+  finished_at: number | null;
+  duration_ms: number | null;
+  progress: number | null;
+  message: string | null;
+  output: string | null;
+  last_heartbeat_at: number | null;
+}
+
+export interface RoutingPositionsTable {
+  job_id: string;
+  /** The member index the next round-robin delivery starts from (modulo the member count). */
+  next_index: number;
 }
 
 export interface AttemptsTable {
@@ -83,6 +110,8 @@ export interface AttemptsTable {
   http_status: number | null;
   error: string | null;
   latency_ms: number | null;
+  /** Broadcast: the shard this attempt was for; null otherwise. */
+  shard: number | null;
 }
 
 export interface RunEventsTable {
@@ -147,4 +176,6 @@ export interface Database {
   api_tokens: ApiTokensTable;
   trend_minutes: TrendMinutesTable;
   trend_state: TrendStateTable;
+  run_shards: RunShardsTable;
+  routing_positions: RoutingPositionsTable;
 }

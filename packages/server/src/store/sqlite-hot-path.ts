@@ -9,7 +9,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Attempt } from '../domain/run.js';
-import type { DeliveryColumns, Fence } from './runs-repo.js';
+import { type DeliveryColumns, type Fence, skippedRow, type Written } from './runs-repo.js';
 import type { Database, RunsTable } from './schema.js';
 
 /** The columns of a delivery outcome, as RunsRepo computes them. */
@@ -48,6 +48,9 @@ const RUN_COLUMNS = [
   'log_bytes',
   'truncated',
   'created_at',
+  'retries_left',
+  'heartbeat_ms',
+  'shard_total',
 ] as const satisfies readonly (keyof RunsTable)[];
 
 export class SqliteHotPath {
@@ -55,6 +58,7 @@ export class SqliteHotPath {
   private readonly fence: BetterSqlite3.Statement;
   private readonly insertAttempt: BetterSqlite3.Statement;
   private readonly updateRun: BetterSqlite3.Statement;
+  private readonly openRunOf: BetterSqlite3.Statement<[string], { id: string; status: string }>;
 
   constructor(
     private readonly raw: BetterSqlite3.Database,
@@ -63,6 +67,10 @@ export class SqliteHotPath {
     this.insertRun = raw.prepare(
       `INSERT INTO runs (${RUN_COLUMNS.join(', ')}) VALUES (${RUN_COLUMNS.map((c) => `@${c}`).join(', ')})
        ON CONFLICT (job_id, fire_key) DO NOTHING`,
+    );
+    // The literal predicate of the runs_open_job partial index, so the check is one index probe.
+    this.openRunOf = raw.prepare(
+      "SELECT id, status FROM runs WHERE job_id = ? AND status in ('pending', 'running') LIMIT 1",
     );
     this.fence = raw.prepare(
       'UPDATE leases SET fired_through = @firedThrough WHERE name = @lease AND holder = @holder AND epoch = @epoch',
@@ -89,13 +97,33 @@ export class SqliteHotPath {
     return this.db.connection().execute(async () => this.raw.transaction(work)());
   }
 
-  /** Inserts runs (skipping fires already written); false from `fenced` when the lease is gone. */
-  insertRuns(rows: readonly RunsTable[], fence: Fence | undefined): Promise<Set<string> | 'fenced'> {
+  /**
+   * Inserts runs (skipping fires already written) and answers the ids written
+   * `pending`; `fenced` when the lease is gone. A row flagged in `skipIfBusy`
+   * is written `skipped` when its job has an open run (the writes are
+   * serialised on this one connection, so the check cannot race).
+   */
+  insertRuns(
+    rows: readonly RunsTable[],
+    skipIfBusy: readonly boolean[],
+    fence: Fence | undefined,
+  ): Promise<Written | 'fenced'> {
     return this.exclusive(() => {
       if (fence && this.fence.run(fence).changes !== 1) return 'fenced' as const;
-      const inserted = new Set<string>();
-      for (const row of rows) if (this.insertRun.run(row).changes === 1) inserted.add(row.id);
-      return inserted;
+      const written = new Set<string>();
+      const toSend = new Set<string>();
+      for (let i = 0; i < rows.length; i++) {
+        let row = rows[i] as RunsTable;
+        if (skipIfBusy[i]) {
+          const busy = this.openRunOf.get(row.job_id);
+          if (busy) row = skippedRow(row, busy.id, busy.status);
+        }
+        if (this.insertRun.run(row).changes === 1) {
+          written.add(row.id);
+          if (row.status === 'pending') toSend.add(row.id);
+        }
+      }
+      return { written, toSend };
     });
   }
 

@@ -7,8 +7,10 @@ import { LeaseRepo } from './lease-repo.js';
 import { LimitsRepo } from './limits-repo.js';
 import { migrate } from './migrate.js';
 import { ReportsRepo } from './reports-repo.js';
+import { RoutingRepo } from './routing-repo.js';
 import { RunsRepo } from './runs-repo.js';
 import { SettingsRepo } from './settings-repo.js';
+import { ShardsRepo } from './shards-repo.js';
 import { SqliteHotPath } from './sqlite-hot-path.js';
 import { StatsRepo } from './stats-repo.js';
 import { TrendRepo } from './trend-repo.js';
@@ -21,6 +23,8 @@ export interface Store {
   readonly groups: GroupsRepo;
   readonly runs: RunsRepo;
   readonly reports: ReportsRepo;
+  readonly shards: ShardsRepo;
+  readonly routing: RoutingRepo;
   readonly limits: LimitsRepo;
   readonly stats: StatsRepo;
   readonly trend: TrendRepo;
@@ -48,6 +52,8 @@ export async function openStore(options: DatabaseOptions & { reportLimits: Repor
     runs: new RunsRepo(db, dialect, trend, sqlite ? new SqliteHotPath(sqlite, db) : null),
     trend,
     reports: new ReportsRepo(db, options.reportLimits),
+    shards: new ShardsRepo(db, dialect, options.reportLimits),
+    routing: new RoutingRepo(db, dialect),
     limits: new LimitsRepo(db),
     stats: new StatsRepo(db),
     leases: new LeaseRepo(db, dialect),

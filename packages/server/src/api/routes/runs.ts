@@ -23,11 +23,31 @@ export const runRoutes =
       async (request) => {
         const run = await ctx.store.runs.find(request.params.runId);
         if (!run) throw new ApiError('run_not_found', `no run with id "${request.params.runId}"`);
-        const [attempts, events] = await Promise.all([
+        const [attempts, events, shards, retries] = await Promise.all([
           ctx.store.runs.attempts(run.id),
           ctx.store.runs.events(run.id),
+          run.shardTotal > 0 ? ctx.store.shards.list(run.id) : [],
+          ctx.store.runs.retriesOf(run.id),
         ]);
-        return runView(run, attempts, events);
+        return runView(run, attempts, events, shards, retries);
+      },
+    );
+
+    app.post(
+      '/runs/:runId/cancel',
+      {
+        schema: {
+          tags: ['runs'],
+          summary: 'Cancel an open run: marked cancelled, its member(s) asked to stop',
+          params: RunParam,
+          response: { 202: RunView, 404: ErrorBody, 409: ErrorBody },
+        },
+      },
+      async (request, reply) => {
+        const run = await ctx.runs.cancel(request.params.runId);
+        const attempts = await ctx.store.runs.attempts(run.id);
+        const shards = run.shardTotal > 0 ? await ctx.store.shards.list(run.id) : [];
+        return reply.code(202).send(runView(run, attempts, undefined, shards));
       },
     );
   };
