@@ -16,6 +16,7 @@ import {
   canMove,
   canMoveNotify,
   isConsistent,
+  isFinal,
   nextOnResult,
   STATE_PAIRS,
 } from '../src/domain/run-state.js';
@@ -76,6 +77,9 @@ describe.each(DIALECTS)('the store follows the run state machine, on %s', (diale
       output: null,
       retryOf: null,
       createdAt: T0,
+      retriesLeft: 0,
+      heartbeatMs: null,
+      skipIfBusy: false,
     }));
     await store.runs.insertRuns(rows);
     return Promise.all(
@@ -237,6 +241,16 @@ describe.each(DIALECTS)('the store follows the run state machine, on %s', (diale
         expect(await store.runs.attempts(m.before.id), 'every attempt is recorded').toHaveLength(1);
     },
   );
+
+  it('cancel: ends exactly the runs that can still move, along allowed moves', async () => {
+    const moved = await applyToEveryPair((id) => store.runs.cancel(id, T0 + 10, 'cancelled by a test'));
+    expectOnlyAllowedMoves(moved);
+    expect(keys(changed(moved).map((m) => m.from))).toEqual(
+      keys(STATE_PAIRS.filter((p) => canMove(p.status, 'cancelled'))),
+    );
+    for (const m of changed(moved)) expect(m.after.status).toBe('cancelled');
+    for (const m of moved.filter((x) => isFinal(x.from.status))) expect(m.answer).toBe('finished');
+  });
 
   it('failing a run without an attempt (no member) changes only the runs the state machine lets it', async () => {
     const moved = await applyToEveryPair((id) => store.runs.failUndelivered(id, T0 + 10, 'not delivered'));

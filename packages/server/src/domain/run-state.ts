@@ -64,7 +64,9 @@ export function canFlagTimedOut(status: RunStatus): boolean {
 /**
  * The (status, notifyStatus) pairs a run can be in. A run is `pending` until
  * the notification is decided; a finished run's notification is decided,
- * except a run cancelled before any member accepted it ("as it was").
+ * except a cancelled run's, which stays "as it was" (§3). A notification
+ * still pending at the cancel is also read as `skipped`, since it will never
+ * be sent: the store writes that for all but broadcast runs.
  */
 export const STATE_PAIRS: readonly { status: RunStatus; notifyStatus: NotifyStatus }[] = [
   { status: 'pending', notifyStatus: 'pending' },
@@ -74,6 +76,7 @@ export const STATE_PAIRS: readonly { status: RunStatus; notifyStatus: NotifyStat
   { status: 'failed', notifyStatus: 'failed' },
   { status: 'lost', notifyStatus: 'delivered' },
   { status: 'cancelled', notifyStatus: 'pending' },
+  { status: 'cancelled', notifyStatus: 'skipped' },
   { status: 'cancelled', notifyStatus: 'delivered' },
   { status: 'missed', notifyStatus: 'skipped' },
   { status: 'skipped', notifyStatus: 'skipped' },

@@ -315,3 +315,6 @@ describe.each(DIALECTS)('a misbehaving worker answering triggers, on %s', (diale
     });
   });
 });
+
+// Covered elsewhere, in test/routing.test.ts (both dialects): every routing strategy with one of
+// three members down, and until_delivered_if_idle under a race.
