@@ -13,6 +13,7 @@ const BENCHES = {
   throughput: './throughput.mjs',
   scale: './scale.mjs',
   history: './history.mjs',
+  'chaos-workers': './chaos-workers.mjs',
 };
 
 const [name, ...argv] = process.argv.slice(2);
