@@ -134,7 +134,7 @@ describe.each(DIALECTS)('the store follows the run state machine, on %s', (diale
       keys(STATE_PAIRS.filter((p) => nextOnResult(p.status, 'failed').kind === 'finish')),
     );
     for (const m of moved) {
-      const effect = nextOnResult(m.from.status, 'failed');
+      const effect = nextOnResult(m.from.status, 'failed', m.from.notifyStatus);
       if (effect.kind === 'finish') {
         expect(m.after, key(m.from)).toMatchObject({
           status: effect.status,

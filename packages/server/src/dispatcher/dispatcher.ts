@@ -282,6 +282,13 @@ export class Dispatcher {
         this.record(d, result.record, this.outcomeOf(result, member));
         return;
       }
+      // A worker may report by callback and still fail to answer the trigger (it hung, the
+      // connection dropped): a run that was finished, cancelled or lost meanwhile gets no more attempts.
+      if (!(await this.stillAwaitsDelivery(d.run.id))) {
+        // Only the attempt is recorded: the run's row changes only while it awaits delivery.
+        this.record(d, result.record, { kind: 'retry_later', nextAttemptAt: this.options.clock.now() });
+        return;
+      }
       const step = this.nextStep(d, d.order.length);
       if (step.kind === 'give_up') {
         this.record(d, result.record, { kind: 'undelivered', at: step.now, message: step.message });
@@ -361,6 +368,12 @@ export class Dispatcher {
         await new Promise<void>((resolve) => this.later(step.at, resolve, resolve));
       }
     }
+  }
+
+  private async stillAwaitsDelivery(runId: string): Promise<boolean> {
+    if (this.cancelled.has(runId)) return false;
+    await this.writer.flush();
+    return this.options.store.runs.awaitsDelivery(runId);
   }
 
   /** What to do after a failed attempt, per the job's delivery guarantee. */
@@ -458,6 +471,8 @@ export class Dispatcher {
     const seq = ++d.attempts.n;
     const n = shard ? ++shard.attempts : seq;
     const sentAt = clock.now();
+    // PROTOCOL.md §1: firedAt is when the first attempt was sent, the same in every attempt.
+    if (seq === 1 && !shard) d.firedAt = sentAt;
     const tSec = Math.floor(sentAt / 1000);
     const target = job.target;
     const url = target.url ?? `${member.url}${target.path ?? ''}`;

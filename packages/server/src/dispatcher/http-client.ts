@@ -29,6 +29,8 @@ export type SendResult =
   | { ok: false; error: string; latencyMs: number };
 
 class TooLarge extends Error {}
+/** The response timeout, kept by a native timer: undici's own runs on 1-second ticks. */
+class ResponseTimeout extends Error {}
 
 export class HttpClient {
   private readonly agents = new Map<number, Agent>();
@@ -72,10 +74,17 @@ export class HttpClient {
       let truncated = false;
       const latency = () => Math.round(performance.now() - started);
       let abort: ((err?: Error) => void) | null = null;
+      let timer: NodeJS.Timeout | null = null;
+      const done = (result: SendResult) => {
+        if (timer) clearTimeout(timer);
+        resolve(result);
+      };
       // The classic handler interface: it is what undici's own request() uses in this version.
       const handler: Dispatcher.DispatchHandler = {
         onConnect(abortRequest) {
           abort = abortRequest;
+          // From the moment the request goes onto its connection, as undici's headersTimeout.
+          timer = setTimeout(() => abortRequest(new ResponseTimeout()), options.responseTimeoutMs);
         },
         onHeaders(statusCode, rawHeaders) {
           status = statusCode;
@@ -100,11 +109,11 @@ export class HttpClient {
             chunks.length === 1
               ? (chunks[0] as Buffer).toString('utf8')
               : Buffer.concat(chunks).toString('utf8');
-          resolve({ ok: true, status, body, truncated: false, contentType, latencyMs: latency() });
+          done({ ok: true, status, body, truncated: false, contentType, latencyMs: latency() });
         },
         onError(err) {
           if (truncated) {
-            resolve({
+            done({
               ok: true,
               status,
               body: Buffer.concat(chunks).toString('utf8'),
@@ -113,7 +122,7 @@ export class HttpClient {
               latencyMs: latency(),
             });
           } else {
-            resolve({ ok: false, error: describe(err, options), latencyMs: latency() });
+            done({ ok: false, error: describe(err, options), latencyMs: latency() });
           }
         },
       };
@@ -152,7 +161,11 @@ export class HttpClient {
 function describe(err: unknown, options: SendOptions): string {
   if (err instanceof errors.ConnectTimeoutError)
     return `connect timeout after ${options.connectTimeoutMs} ms`;
-  if (err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError) {
+  if (
+    err instanceof ResponseTimeout ||
+    err instanceof errors.HeadersTimeoutError ||
+    err instanceof errors.BodyTimeoutError
+  ) {
     return `no answer within ${options.responseTimeoutMs} ms`;
   }
   if (err instanceof Error) {

@@ -34,6 +34,10 @@ describe('result rules', () => {
     expect(decideResult(stored('missed'), result, null)).toBe('never_sent');
     expect(decideResult(stored('skipped'), result, null)).toBe('never_sent');
   });
+  it('a run given up as not delivered keeps a result that comes anyway as a late one', () => {
+    expect(decideResult({ ...stored('failed'), notifyStatus: 'failed' }, result, null)).toBe('late');
+    expect(decideResult({ ...stored('failed'), notifyStatus: 'delivered' }, result, null)).toBe('conflict');
+  });
   it('progress only while the run is open', () => {
     expect(decideProgress('running')).toBe('accept');
     expect(decideProgress('pending')).toBe('accept');

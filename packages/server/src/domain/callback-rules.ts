@@ -2,7 +2,7 @@
  * What a worker's report does to a run (PROTOCOL.md §2). Pure rules; the
  * store applies them inside a transaction.
  */
-import type { RunResult, RunStatus } from './run.js';
+import type { NotifyStatus, RunResult, RunStatus } from './run.js';
 
 export type ResultDecision =
   /** First result: the run ends with it. */
@@ -11,7 +11,7 @@ export type ResultDecision =
   | 'duplicate'
   /** A different result after the first: answer 409, change nothing. */
   | 'conflict'
-  /** The run was declared lost or cancelled: keep it as `lateResult`, answer 200. */
+  /** The run was declared lost or cancelled, or given up as not delivered: keep it as `lateResult`, answer 200. */
   | 'late'
   /** The run was never sent (missed or skipped): answer 409. */
   | 'never_sent';
@@ -22,6 +22,8 @@ export interface StoredOutcome {
   /** The stored output as JSON text, or null. */
   outputJson: string | null;
   hasLateResult: boolean;
+  /** The run's notification outcome. Default `delivered`. */
+  notifyStatus?: NotifyStatus;
 }
 
 export function decideResult(
@@ -41,6 +43,9 @@ export function decideResult(
       return 'never_sent';
     case 'succeeded':
     case 'failed':
+      // Given up as not delivered, yet the worker did run it (it hung past the response timeout):
+      // its result is kept aside like a result after `lost`.
+      if (run.status === 'failed' && run.notifyStatus === 'failed') return 'late';
       return run.status === incoming.status &&
         run.message === incoming.message &&
         run.outputJson === incomingOutputJson

@@ -106,15 +106,20 @@ export type ResultEffect =
   /** Never sent (missed or skipped): there is nothing to report on (409). */
   | { kind: 'refuse' };
 
-/** The effect of a result with status `result` on a run in `status`. */
-export function nextOnResult(status: RunStatus, result: 'succeeded' | 'failed'): ResultEffect {
+/** The effect of a result with status `result` on a run in `status` (and `notifyStatus`). */
+export function nextOnResult(
+  status: RunStatus,
+  result: 'succeeded' | 'failed',
+  notifyStatus: NotifyStatus = 'delivered',
+): ResultEffect {
   switch (status) {
     case 'pending':
     case 'running':
       return { kind: 'finish', status: result, notifyStatus: 'delivered' };
     case 'succeeded':
     case 'failed':
-      return { kind: 'compare' };
+      // A run given up as not delivered keeps a result that comes anyway aside, like after `lost`.
+      return status === 'failed' && notifyStatus === 'failed' ? { kind: 'late' } : { kind: 'compare' };
     case 'lost':
     case 'cancelled':
       return { kind: 'late' };

@@ -8,7 +8,7 @@ import {
   type ReportLimits,
   type ResultDecision,
 } from '../domain/callback-rules.js';
-import type { RunResult, RunStatus } from '../domain/run.js';
+import type { NotifyStatus, RunResult, RunStatus } from '../domain/run.js';
 import type { Database } from './schema.js';
 
 export interface ProgressReport {
@@ -76,7 +76,7 @@ export class ReportsRepo {
     return this.db.transaction().execute(async (trx) => {
       const run = await trx
         .selectFrom('runs')
-        .select(['status', 'message', 'output', 'late_result', 'truncated'])
+        .select(['status', 'notify_status', 'message', 'output', 'late_result', 'truncated'])
         .where('id', '=', runId)
         .executeTakeFirst();
       if (!run) return 'not_found';
@@ -86,6 +86,7 @@ export class ReportsRepo {
           message: run.message,
           outputJson: run.output,
           hasLateResult: run.late_result !== null,
+          notifyStatus: run.notify_status as NotifyStatus,
         },
         { ...result, message: message.value },
         output.json,

@@ -1,5 +1,6 @@
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { Attempt, NotifyStatus, Run, RunResult, RunStatus, Trigger } from '../domain/run.js';
+import { acceptsDeliveryOutcome } from '../domain/run-state.js';
 import { isId } from '../ids.js';
 import type { Dialect } from './dialect.js';
 import { chunk, decodeCursor, encodeCursor, fromJson, toJson } from './json.js';
@@ -61,6 +62,8 @@ export type DeliveryOutcome =
  */
 /** What one delivery outcome writes on its run. */
 export interface DeliveryColumns {
+  /** When the first attempt was sent (PROTOCOL.md §1 `firedAt`); null: keep the stored one. */
+  firedAt: number | null;
   status: string;
   notify: string;
   member: string | null;
@@ -73,7 +76,11 @@ export interface DeliveryColumns {
   progress: number | null;
 }
 
-export function deliveryColumns(outcome: DeliveryOutcome): DeliveryColumns {
+export function deliveryColumns(outcome: DeliveryOutcome, firedAt: number | null = null): DeliveryColumns {
+  return { firedAt, ...outcomeColumns(outcome) };
+}
+
+function outcomeColumns(outcome: DeliveryOutcome): Omit<DeliveryColumns, 'firedAt'> {
   switch (outcome.kind) {
     case 'accepted':
       return {
@@ -358,6 +365,9 @@ export class RunsRepo {
    */
   async recordDeliveries(updates: readonly DeliveryUpdate[]): Promise<void> {
     if (updates.length === 0) return;
+    // A first attempt sets the run's firedAt (when it was sent), whichever update of the batch wins.
+    const firstSent = new Map<string, number>();
+    for (const u of updates) if (u.attempt.n === 1) firstSent.set(u.runId, u.attempt.sentAt);
     if (this.hot) {
       const last = new Map<string, DeliveryUpdate>();
       for (const u of updates) last.set(u.runId, u);
@@ -365,7 +375,7 @@ export class RunsRepo {
         updates.map((u) => ({
           runId: u.runId,
           attempt: u.attempt,
-          set: last.get(u.runId) === u ? deliveryColumns(u.outcome) : null,
+          set: last.get(u.runId) === u ? deliveryColumns(u.outcome, firstSent.get(u.runId) ?? null) : null,
         })),
       );
       return;
@@ -394,18 +404,19 @@ export class RunsRepo {
       for (const u of updates) last.set(u.runId, u);
       for (const part of chunk([...last.values()], 12, this.dialect.maxParams)) {
         const rows = part.map(({ runId, attempt, outcome }) => {
-          const v = deliveryColumns(outcome);
-          return sql`(${runId}, ${v.status}, ${v.notify}, ${v.member}, CAST(${attempt.n} AS bigint), CAST(${v.nextAttemptAt} AS bigint), CAST(${v.finishedAt} AS bigint), CAST(${v.message} AS text), CAST(${v.output} AS text), CAST(${v.heartbeatAt} AS bigint), CAST(${v.truncated} AS bigint), CAST(${v.progress} AS bigint))`;
+          const v = deliveryColumns(outcome, firstSent.get(runId) ?? null);
+          return sql`(${runId}, CAST(${v.firedAt} AS bigint), ${v.status}, ${v.notify}, ${v.member}, CAST(${attempt.n} AS bigint), CAST(${v.nextAttemptAt} AS bigint), CAST(${v.finishedAt} AS bigint), CAST(${v.message} AS text), CAST(${v.output} AS text), CAST(${v.heartbeatAt} AS bigint), CAST(${v.truncated} AS bigint), CAST(${v.progress} AS bigint))`;
         });
-        await sql`WITH v(id, status, notify_status, member, attempt_count, next_attempt_at, finished_at, message, output, heartbeat_at, truncated, progress) AS (VALUES ${sql.join(rows)})
+        await sql`WITH v(id, fired_at, status, notify_status, member, attempt_count, next_attempt_at, finished_at, message, output, heartbeat_at, truncated, progress) AS (VALUES ${sql.join(rows)})
 UPDATE runs SET
+  fired_at = COALESCE(v.fired_at, runs.fired_at),
   status = v.status,
   notify_status = v.notify_status,
   member = v.member,
   attempt_count = v.attempt_count,
   next_attempt_at = v.next_attempt_at,
   finished_at = v.finished_at,
-  duration_ms = v.finished_at - runs.fired_at,
+  duration_ms = v.finished_at - COALESCE(v.fired_at, runs.fired_at),
   message = v.message,
   output = v.output,
   last_heartbeat_at = v.heartbeat_at,
@@ -529,6 +540,21 @@ WHERE runs.id = v.id AND runs.status = 'pending' AND runs.notify_status = 'pendi
       latencyMs: r.latency_ms,
       shard: r.shard,
     }));
+  }
+
+  /**
+   * Whether a run still waits for delivery (`pending` / `pending`): a callback,
+   * a cancel or the monitor may have ended it while an attempt was failing.
+   */
+  async awaitsDelivery(runId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('runs')
+      .select(['status', 'notify_status'])
+      .where('id', '=', runId)
+      .executeTakeFirst();
+    return (
+      row !== undefined && acceptsDeliveryOutcome(row.status as RunStatus, row.notify_status as NotifyStatus)
+    );
   }
 
   /** A run event with only a message (JobCenter's own notes, e.g. cancel answers). */

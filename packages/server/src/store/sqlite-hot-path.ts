@@ -82,7 +82,8 @@ export class SqliteHotPath {
     this.updateRun = raw.prepare(
       `UPDATE runs SET status = @status, notify_status = @notify, member = @member, attempt_count = @n,
          next_attempt_at = @nextAttemptAt, finished_at = @finishedAt,
-         duration_ms = CASE WHEN @finishedAt IS NULL THEN NULL ELSE @finishedAt - fired_at END,
+         fired_at = COALESCE(@firedAt, fired_at),
+         duration_ms = CASE WHEN @finishedAt IS NULL THEN NULL ELSE @finishedAt - COALESCE(@firedAt, fired_at) END,
          message = @message, output = @output, last_heartbeat_at = @heartbeatAt, truncated = @truncated,
          progress = @progress
        WHERE id = @runId AND status = 'pending' AND notify_status = 'pending'`,
