@@ -100,7 +100,7 @@ export class Dispatcher {
   private callbackBaseText = '';
 
   constructor(private readonly options: DispatcherOptions) {
-    this.choice = new MemberChoice(options.store.routing, options.health, () => options.clock.now());
+    this.choice = new MemberChoice(options.store.routing, options.health);
     // Round-robin positions are saved with each batch of delivery updates, not once per fire.
     this.writer = new DeliveryWriter(options.store.runs, options.log, async (batch) => {
       for (const u of batch) if (u.outcome.kind === 'accepted') this.choice.written(u.outcome.member);

@@ -23,7 +23,6 @@ export class MemberChoice {
   constructor(
     private readonly repo: RoutingRepo,
     private readonly health: MemberHealth,
-    private readonly now: () => number,
   ) {}
 
   /** The members in the order this delivery round tries them. */
