@@ -27,12 +27,15 @@ import { insertGroup, insertJobs, makeJob, openBenchStore } from './lib/jobs.mjs
 import { createGroup, measureBurstFloor, measureCeiling, startJobCenter, startWorker } from './lib/procs.mjs';
 
 export const usage = `npm run bench -- precision [--jobs 100[,1000,10000]] [--seconds 60] [--db sqlite|postgres]
-  [--warmup 3] [--grace 5] [--create-concurrency 20] [--ceiling-seconds 5] [--floor-seconds 10] [--no-floor] [--setup api|store] [--period s|m] [--save]
+  [--warmup 3] [--grace 5] [--create-concurrency 20] [--ceiling-seconds 5] [--floor-seconds 10] [--no-floor] [--setup api|store] [--period s|m]
+  [--routing random|first|round_robin|least_busy|broadcast] [--members 1] [--save]
 --period m: jobs on '* * * * *' (every minute) instead of every second; --seconds (default 120) then counts
 whole minutes, warm-up defaults to 1 s and grace to 10 s (the peers' minute runs use the same margin).
 --setup api (default) creates the jobs through POST /api/v1/jobs while the server runs; store writes them
 into the database before it starts (for when the API stalls under the firing load).
-Each N in --jobs is a separate case with a fresh database, worker and JobCenter.`;
+--members M starts M trivial workers (each its own process) in the group; --routing broadcast then sends
+every fire to every member as one shard each, and lateness is reported per shard (member).
+Each N in --jobs is a separate case with a fresh database, worker(s) and JobCenter.`;
 
 export function flags(argv) {
   return parseFlags(argv, {
@@ -44,6 +47,8 @@ export function flags(argv) {
     'no-floor': { type: 'boolean' },
     setup: { type: 'string' },
     period: { type: 'string' },
+    routing: { type: 'string' },
+    members: { type: 'string' },
   });
 }
 
@@ -98,7 +103,12 @@ async function runCase(f, n, ceiling) {
   const concurrency = num(f['create-concurrency'], 20);
   const setup = f.setup ?? 'api';
   const store = await scratchStore('precision', f.db);
-  const worker = await startWorker({ record: true });
+  const routing = f.routing ?? 'random';
+  const workers = await Promise.all(
+    Array.from({ length: Math.max(1, num(f.members, 1)) }, () => startWorker({ record: true })),
+  );
+  const worker = workers[0];
+  const urls = workers.map((w) => w.url);
   const ids = new Array(n);
   let created = 0;
   let setupError = null;
@@ -107,9 +117,12 @@ async function runCase(f, n, ceiling) {
   if (setup === 'store') {
     // Written straight into the store before the server starts (when the API cannot keep up).
     const repo = await openBenchStore(store);
-    await insertGroup(repo, 'bench', [worker.url]);
+    await insertGroup(repo, 'bench', urls);
     await insertJobs(repo, n, (i) => {
-      const job = makeJob(`p-${String(i).padStart(6, '0')}`, { schedule: { cron, timezone: 'UTC' } });
+      const job = makeJob(`p-${String(i).padStart(6, '0')}`, {
+        schedule: { cron, timezone: 'UTC' },
+        routing,
+      });
       ids[i] = job.id;
       return job;
     });
@@ -118,7 +131,7 @@ async function runCase(f, n, ceiling) {
     jc = await startJobCenter({ dataDir: store.dataDir, databaseUrl: store.databaseUrl, logLevel: 'warn' });
   } else {
     jc = await startJobCenter({ dataDir: store.dataDir, databaseUrl: store.databaseUrl, logLevel: 'warn' });
-    await createGroup(jc, 'bench', [worker.url]);
+    await createGroup(jc, 'bench', urls);
     log(`precision N=${n} on ${f.db}: creating jobs through the API (${concurrency} in flight)`);
     try {
       const budgetMs = setupBudgetMs(n);
@@ -129,6 +142,7 @@ async function runCase(f, n, ceiling) {
           name: `p-${String(i).padStart(6, '0')}`,
           schedule: { cron, timezone: 'UTC' },
           target: { group: 'bench', path: '/run' },
+          routing,
         });
         if (res.status !== 201) throw new Error(`POST /jobs: ${res.status} ${JSON.stringify(res.body)}`);
         ids[i] = res.body.id;
@@ -142,7 +156,7 @@ async function runCase(f, n, ceiling) {
   if (setupError) {
     log(`precision N=${n}: setup failed: ${setupError}`);
     await jc.stop();
-    await worker.stop();
+    await Promise.all(workers.map((w) => w.stop()));
     return {
       n,
       db: f.db,
@@ -177,12 +191,26 @@ async function runCase(f, n, ceiling) {
   const mem = memMb(jc.pid);
 
   const overview = await jc.api('GET', '/overview', undefined, { timeoutMs: 10_000 }).catch(() => null);
-  const dumpFile = join(tempDir('precision-dump'), 'receipts.tsv');
-  const dumped = await worker.dump(dumpFile);
+  const dumpDir = tempDir('precision-dump');
+  const dumps = [];
+  for (const [k, w] of workers.entries()) {
+    const file = join(dumpDir, `receipts-${k}.tsv`);
+    dumps.push({ file, ...(await w.dump(file)) });
+  }
+  const dumped = { count: dumps.reduce((a, d) => a + d.count, 0), bad: dumps.reduce((a, d) => a + d.bad, 0) };
   await jc.stop();
-  await worker.stop();
+  await Promise.all(workers.map((w) => w.stop()));
 
-  const stats = analyse(readFileSync(dumpFile, 'utf8'), ids, firstInstant, lastInstant, P);
+  // Broadcast: every member gets its own shard of every fire, so each member's receipts are one
+  // shard's; otherwise a fire reaches one member and the receipts are analysed together.
+  const tsvs = dumps.map((d) => readFileSync(d.file, 'utf8'));
+  const shards =
+    routing === 'broadcast'
+      ? tsvs.map((tsv, index) => Object.assign(analyse(tsv, ids, firstInstant, lastInstant, P), { index }))
+      : null;
+  const stats = shards
+    ? combineShards(shards)
+    : analyse(tsvs.filter((t) => t.length > 0).join('\n'), ids, firstInstant, lastInstant, P);
   const stages = await stagesFromDb(store, firstInstant, lastInstant);
   const target = targetP99(n, ceiling.reqPerSec);
   const pass =
@@ -200,7 +228,19 @@ async function runCase(f, n, ceiling) {
     graceS: grace,
     setupMs: Math.round(setupMs),
     createPerSec: Math.round((n / setupMs) * 1000),
+    routing,
+    members: workers.length,
     ...stats,
+    ...(shards
+      ? {
+          shards: shards.map((sh) => ({
+            index: sh.index,
+            misses: sh.misses,
+            duplicates: sh.duplicates,
+            latencyMs: sh.latencyMs,
+          })),
+        }
+      : {}),
     workerReceived: dumped.count,
     workerBadBodies: dumped.bad,
     cpuPct,
@@ -212,6 +252,32 @@ async function runCase(f, n, ceiling) {
     jobcenterWarningSample: jc.problems.slice(0, 3).map((p) => p.msg),
     target: { p99Ms: target.ms, rule: target.rule, formulaMs: target.formulaMs },
     pass,
+  };
+}
+
+/** The shards' figures as one case: counts summed, lateness over every shard's receipts. */
+function combineShards(shards) {
+  const sum = (k) => shards.reduce((a, s) => a + (s[k] ?? 0), 0);
+  const all = shards.flatMap((s) => s.latencies);
+  const s = summary(all);
+  const first = shards[0];
+  return {
+    ...first,
+    expected: sum('expected'),
+    receivedInWindow: sum('receivedInWindow'),
+    misses: sum('misses'),
+    duplicates: sum('duplicates'),
+    duplicatesInWindow: sum('duplicatesInWindow'),
+    receivedTotal: sum('receivedTotal'),
+    retries: sum('retries'),
+    latencyMs: {
+      min: round(s.min, 2),
+      p50: round(s.p50, 2),
+      p95: round(s.p95, 2),
+      p99: round(s.p99, 2),
+      max: round(s.max, 2),
+      mean: round(s.mean, 2),
+    },
   };
 }
 
@@ -317,7 +383,7 @@ export function analyse(tsv, ids, firstInstant, lastInstant, P = 1000) {
   const first = summary(firstBySecond.filter((x) => x !== undefined));
   const spread = summary(lastBySecond.map((x, k) => x - firstBySecond[k]).filter((x) => !Number.isNaN(x)));
   const expected = n * instants;
-  return {
+  const out = {
     instants,
     expected,
     receivedInWindow: lateness.length,
@@ -347,6 +413,9 @@ export function analyse(tsv, ids, firstInstant, lastInstant, P = 1000) {
       mean: round(s.mean, 2),
     },
   };
+  // The raw lateness, for combining shards; not part of the printed JSON.
+  Object.defineProperty(out, 'latencies', { value: lateness, enumerable: false });
+  return out;
 }
 
 const pair = (x) => (x?.p50 === undefined ? null : `${x.p50}/${x.p99}`);
@@ -452,6 +521,21 @@ export async function run(f) {
       ],
     ],
   );
+  for (const c of cases.filter((x) => x.shards)) {
+    table(
+      `precision — N=${c.n}, routing ${c.routing}: lateness per shard (member), ms`,
+      ['shard', 'misses', 'dups', 'p50', 'p95', 'p99', 'max'],
+      c.shards.map((sh) => [
+        sh.index,
+        sh.misses,
+        sh.duplicates,
+        sh.latencyMs.p50,
+        sh.latencyMs.p95,
+        sh.latencyMs.p99,
+        sh.latencyMs.max,
+      ]),
+    );
+  }
   if (floors.length > 0) {
     table(
       'raw burst floor (undici Agent alone, N requests at each whole second → the same kind of worker) vs JobCenter',
