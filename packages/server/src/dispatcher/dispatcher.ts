@@ -19,6 +19,7 @@ import { DeliveryWriter } from './delivery-writer.js';
 import type { HttpClient } from './http-client.js';
 import { MemberChoice } from './member-choice.js';
 import type { MemberHealth } from './member-health.js';
+import { ShardWriter } from './shard-writer.js';
 import { signatureHeader } from './signing.js';
 import { callbackBase, TriggerBodies } from './trigger-body.js';
 
@@ -89,6 +90,7 @@ type AttemptResult =
 
 export class Dispatcher {
   private readonly writer: DeliveryWriter;
+  private readonly shardWriter: ShardWriter;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly retryTimers = new Map<NodeJS.Timeout, (() => void) | undefined>();
   private stopping = false;
@@ -102,6 +104,7 @@ export class Dispatcher {
   constructor(private readonly options: DispatcherOptions) {
     this.choice = new MemberChoice(options.store.routing, options.health);
     // Round-robin positions are saved with each batch of delivery updates, not once per fire.
+    this.shardWriter = new ShardWriter(options.store.shards, options.log, () => options.clock.now());
     this.writer = new DeliveryWriter(options.store.runs, options.log, async (batch) => {
       for (const u of batch) if (u.outcome.kind === 'accepted') this.choice.written(u.outcome.member);
       await options.store.routing.savePositions(this.choice.takeDirtyPositions());
@@ -111,6 +114,7 @@ export class Dispatcher {
   /** Starts sending each run; returns at once. */
   send(items: readonly { run: RunToSend; job: Job }[]): void {
     const now = this.options.clock.now();
+    const broadcasts: Delivery[] = [];
     for (const item of items) {
       if (this.stopping) return;
       const { run, job } = item;
@@ -132,8 +136,10 @@ export class Dispatcher {
         giveUpAt: null,
         shard: null,
       };
-      this.track(job.routing === 'broadcast' ? this.startBroadcast(delivery) : this.startRound(delivery));
+      if (job.routing === 'broadcast') broadcasts.push(delivery);
+      else this.track(this.startRound(delivery));
     }
+    if (broadcasts.length > 0) this.track(this.startBroadcasts(broadcasts));
   }
 
   /**
@@ -186,7 +192,7 @@ export class Dispatcher {
 
   /** Resolves once every delivery update so far is written (callbacks call it before reading a run). */
   flush(): Promise<void> {
-    return this.writer.flush();
+    return Promise.all([this.writer.flush(), this.shardWriter.flush()]).then(() => undefined);
   }
 
   /** Resumes runs left pending by a previous process (after a restart). */
@@ -225,7 +231,7 @@ export class Dispatcher {
     const timer = setTimeout(() => void this.options.http.destroy(), graceMs);
     await all;
     clearTimeout(timer);
-    await this.writer.flush();
+    await this.flush();
   }
 
   private callbackBase(): string {
@@ -310,59 +316,51 @@ export class Dispatcher {
    * URL and token, each following the job's delivery guarantee on its own
    * member (no failover: a shard belongs to its member).
    */
-  private async startBroadcast(d: Delivery): Promise<void> {
-    const { members, secret, problem } = this.targets(d.job);
-    if (problem !== null || secret === null) {
-      await this.noMembers(d, problem ?? 'no signing secret');
-      return;
+  private async startBroadcasts(ds: readonly Delivery[]): Promise<void> {
+    const ready: { d: Delivery; members: Member[]; secret: string }[] = [];
+    for (const d of ds) {
+      const { members, secret, problem } = this.targets(d.job);
+      if (problem !== null || secret === null) this.track(this.noMembers(d, problem ?? 'no signing secret'));
+      else ready.push({ d, members, secret });
     }
-    const created = await this.options.store.shards.create(
-      d.run.id,
-      members.map((m) => m.url),
-      d.firedAt,
+    // One transaction makes the shards of every broadcast run of this batch.
+    const made = await this.options.store.shards.create(
+      ready.map(({ d, members }) => ({
+        runId: d.run.id,
+        members: members.map((m) => m.url),
+        firedAt: d.firedAt,
+      })),
     );
-    if (!created) return;
-    await Promise.all(
-      members.map((member, index) =>
-        this.deliverShard({ ...d, shard: { index, total: members.length, member, attempts: 0 } }, secret),
-      ),
-    );
+    for (const { d, members, secret } of ready) {
+      if (!made.has(d.run.id)) continue;
+      members.forEach((member, index) => {
+        this.track(
+          this.deliverShard({ ...d, shard: { index, total: members.length, member, attempts: 0 } }, secret),
+        );
+      });
+    }
   }
 
   private async deliverShard(d: Delivery, secret: string): Promise<void> {
     const shard = d.shard as NonNullable<Delivery['shard']>;
-    const { store, clock, metrics } = this.options;
+    const record = (attempt: Attempt, outcome: Parameters<DeliveryWriter['push']>[0]['outcome']) =>
+      this.shardWriter.push({ runId: d.run.id, index: shard.index, attempt, outcome });
     while (!this.stopping && !this.cancelled.has(d.run.id)) {
       const result = await this.attempt(d, shard.member, secret);
       if (result.kind !== 'failed') {
-        await store.shards.recordDelivery(
-          d.run.id,
-          shard.index,
-          result.record,
-          this.outcomeOf(result, shard.member),
-          clock.now(),
-        );
+        record(result.record, this.outcomeOf(result, shard.member));
         return;
       }
       const step = this.nextStep(d, 1);
       if (step.kind === 'give_up') {
-        await store.shards.recordDelivery(
-          d.run.id,
-          shard.index,
-          result.record,
-          { kind: 'undelivered', at: step.now, message: step.message },
-          clock.now(),
-        );
-        metrics.deliveries.inc({ outcome: 'undelivered' });
+        record(result.record, { kind: 'undelivered', at: step.now, message: step.message });
+        this.options.metrics.deliveries.inc({ outcome: 'undelivered' });
         return;
       }
-      await store.shards.recordDelivery(
-        d.run.id,
-        shard.index,
-        result.record,
-        { kind: 'retry_later', nextAttemptAt: step.kind === 'retry_round' ? step.at : step.now },
-        clock.now(),
-      );
+      record(result.record, {
+        kind: 'retry_later',
+        nextAttemptAt: step.kind === 'retry_round' ? step.at : step.now,
+      });
       if (step.kind === 'retry_round') {
         d.round++;
         await new Promise<void>((resolve) => this.later(step.at, resolve, resolve));
@@ -446,7 +444,7 @@ export class Dispatcher {
         'cannot deliver yet; retrying later',
       );
       this.later(step.at, () =>
-        this.track(d.job.routing === 'broadcast' ? this.startBroadcast(d) : this.startRound(d)),
+        this.track(d.job.routing === 'broadcast' ? this.startBroadcasts([d]) : this.startRound(d)),
       );
       return;
     }

@@ -16,10 +16,18 @@ import {
 import type { Attempt, NotifyStatus, RunResult, RunStatus } from '../domain/run.js';
 import { broadcastOutcome } from '../domain/shards.js';
 import type { Dialect } from './dialect.js';
-import { fromJson } from './json.js';
+import { chunk, fromJson } from './json.js';
 import type { ProgressReport } from './reports-repo.js';
 import { type DeliveryOutcome, deliveryColumns } from './runs-repo.js';
-import type { Database } from './schema.js';
+import type { Database, RunShardsTable } from './schema.js';
+
+/** One delivery attempt of a shard and what it changed. */
+export interface ShardDelivery {
+  runId: string;
+  index: number;
+  attempt: Attempt;
+  outcome: DeliveryOutcome;
+}
 
 /** A shard as the API shows it (PROTOCOL.md §3 `shards[]`). */
 export interface Shard {
@@ -54,23 +62,41 @@ export class ShardsRepo {
   }
 
   /**
-   * Creates the shards of a pending broadcast run, one per member in order.
-   * False when the run is no longer pending (cancelled meanwhile): send nothing.
+   * Creates the shards of pending broadcast runs, one per member in order, in
+   * one transaction; answers the runs whose shards were made. A run no longer
+   * pending (cancelled meanwhile) or already split gets none: send nothing.
    */
-  async create(runId: string, members: readonly string[], firedAt: number): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      const moved = await trx
-        .updateTable('runs')
-        .set({ shard_total: members.length })
-        .where('id', '=', runId)
-        .where('status', '=', 'pending')
-        .where('shard_total', '=', 0)
-        .executeTakeFirst();
-      if (Number(moved.numUpdatedRows) !== 1) return false;
-      await trx
-        .insertInto('run_shards')
-        .values(
-          members.map((member, idx) => ({
+  async create(
+    runs: readonly { runId: string; members: readonly string[]; firedAt: number }[],
+  ): Promise<Set<string>> {
+    const made = new Set<string>();
+    if (runs.length === 0) return made;
+    await this.db.transaction().execute(async (trx) => {
+      // One guarded UPDATE per shard count (usually one): the runs still pending and not split yet.
+      const byTotal = new Map<number, string[]>();
+      for (const { runId, members } of runs) {
+        const ids = byTotal.get(members.length) ?? [];
+        ids.push(runId);
+        byTotal.set(members.length, ids);
+      }
+      for (const [total, ids] of byTotal) {
+        for (const part of chunk(ids, 1, this.dialect.maxParams)) {
+          const moved = await trx
+            .updateTable('runs')
+            .set({ shard_total: total })
+            .where('id', 'in', part)
+            .where('status', '=', 'pending')
+            .where('shard_total', '=', 0)
+            .returning('id')
+            .execute();
+          for (const r of moved) made.add(r.id);
+        }
+      }
+      const rows: RunShardsTable[] = [];
+      for (const { runId, members, firedAt } of runs) {
+        if (!made.has(runId)) continue;
+        members.forEach((member, idx) => {
+          rows.push({
             run_id: runId,
             idx,
             member,
@@ -83,11 +109,14 @@ export class ShardsRepo {
             message: null,
             output: null,
             last_heartbeat_at: null,
-          })),
-        )
-        .execute();
-      return true;
+          });
+        });
+      }
+      for (const part of chunk(rows, 12, this.dialect.maxParams)) {
+        await trx.insertInto('run_shards').values(part).execute();
+      }
     });
+    return made;
   }
 
   async list(runId: string): Promise<Shard[]> {
@@ -111,53 +140,64 @@ export class ShardsRepo {
     }));
   }
 
-  /** Records one delivery attempt of a shard and what it changed (only while the shard is pending). */
-  async recordDelivery(
-    runId: string,
-    index: number,
-    attempt: Attempt,
-    outcome: DeliveryOutcome,
-    now: number,
-  ): Promise<void> {
-    const v = deliveryColumns(outcome);
+  /**
+   * Records delivery attempts of shards and what they changed (a shard
+   * changes only while pending), in one transaction; each run touched is
+   * then recomputed once from all its shards.
+   */
+  async recordDeliveries(updates: readonly ShardDelivery[], now: number): Promise<void> {
+    if (updates.length === 0) return;
+    const runIds = [...new Set(updates.map((u) => u.runId))].sort();
     await this.db.transaction().execute(async (trx) => {
-      await this.lockRun(trx, runId);
-      await trx
-        .insertInto('attempts')
-        .values({
-          run_id: runId,
-          n: attempt.n,
-          member: attempt.member,
-          sent_at: attempt.sentAt,
-          http_status: attempt.httpStatus,
-          error: attempt.error,
-          latency_ms: attempt.latencyMs,
-          shard: index,
-        })
-        .onConflict((oc) => oc.columns(['run_id', 'n']).doNothing())
-        .execute();
-      if (outcome.kind === 'retry_later') {
-        await trx.updateTable('runs').set({ attempt_count: attempt.n }).where('id', '=', runId).execute();
-        return;
+      for (const runId of runIds) await this.lockRun(trx, runId);
+      for (const part of chunk(updates, 8, this.dialect.maxParams)) {
+        await trx
+          .insertInto('attempts')
+          .values(
+            part.map(({ runId, index, attempt }) => ({
+              run_id: runId,
+              n: attempt.n,
+              member: attempt.member,
+              sent_at: attempt.sentAt,
+              http_status: attempt.httpStatus,
+              error: attempt.error,
+              latency_ms: attempt.latencyMs,
+              shard: index,
+            })),
+          )
+          .onConflict((oc) => oc.columns(['run_id', 'n']).doNothing())
+          .execute();
       }
-      await trx
-        .updateTable('run_shards')
-        .set((eb) => ({
-          status: v.status,
-          notify_status: v.notify,
-          finished_at: v.finishedAt,
-          duration_ms: v.finishedAt === null ? null : eb(eb.val(v.finishedAt), '-', eb.ref('fired_at')),
-          message: v.message,
-          output: v.output,
-          progress: v.progress,
-          last_heartbeat_at: v.heartbeatAt,
-        }))
-        .where('run_id', '=', runId)
-        .where('idx', '=', index)
-        .where('status', '=', 'pending')
-        .execute();
-      await trx.updateTable('runs').set({ attempt_count: attempt.n }).where('id', '=', runId).execute();
-      await refreshRun(trx, runId, now);
+      const attempts = new Map<string, number>();
+      for (const { runId, index, attempt, outcome } of updates) {
+        attempts.set(runId, Math.max(attempts.get(runId) ?? 0, attempt.n));
+        if (outcome.kind === 'retry_later') continue;
+        const v = deliveryColumns(outcome);
+        await trx
+          .updateTable('run_shards')
+          .set((eb) => ({
+            status: v.status,
+            notify_status: v.notify,
+            finished_at: v.finishedAt,
+            duration_ms: v.finishedAt === null ? null : eb(eb.val(v.finishedAt), '-', eb.ref('fired_at')),
+            message: v.message,
+            output: v.output,
+            progress: v.progress,
+            last_heartbeat_at: v.heartbeatAt,
+          }))
+          .where('run_id', '=', runId)
+          .where('idx', '=', index)
+          .where('status', '=', 'pending')
+          .execute();
+      }
+      for (const runId of runIds) {
+        await trx
+          .updateTable('runs')
+          .set({ attempt_count: attempts.get(runId) ?? 0 })
+          .where('id', '=', runId)
+          .execute();
+        await refreshRun(trx, runId, now);
+      }
     });
   }
 
