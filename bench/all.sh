@@ -25,10 +25,13 @@ bench precision --jobs 100,1000,10000 --seconds 60 --db postgres
 # Steady state at 10,000 even if creating them through the API stalls the server.
 bench precision --jobs 10000 --seconds 60 --setup store
 bench precision --jobs 1000 --period m --seconds 120
-bench throughput
-bench throughput --db postgres
+# A fine ladder around the knee: the figure is the best sustained rate.
+bench throughput --jobs 8000,12000,14000,15000,16000
+bench throughput --jobs 4000,8000,10000,12000 --db postgres
 bench scale
 bench history
+bench precision --jobs 100,1000 --seconds 60 --routing broadcast --members 3 --no-floor
+bench chaos-workers --jobs 1000 --seconds 60
 if [ -z "${SKIP_PEERS:-}" ]; then
   step "peers"
   bench/peers.sh || echo "!!! FAILED: bench/peers.sh"
