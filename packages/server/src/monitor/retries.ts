@@ -14,6 +14,7 @@ import type { Run } from '../domain/run.js';
 import { pendingRun } from '../scheduler/run-rows.js';
 import type { NewRun } from '../store/runs-repo.js';
 import type { Store } from '../store/store.js';
+import { Periodic } from './periodic.js';
 
 export interface RetriesOptions {
   store: Store;
@@ -32,23 +33,19 @@ const LOOKBACK_MS = 24 * 3_600_000;
 const OVERLAP_MS = 60_000;
 
 export class Retries {
-  private timer: NodeJS.Timeout | null = null;
-  private sweeping: Promise<number> | null = null;
+  private readonly periodic: Periodic;
   private since: number | null = null;
 
-  constructor(private readonly options: RetriesOptions) {}
-
-  start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      if (!this.sweeping) this.sweeping = this.sweep().finally(() => (this.sweeping = null));
-    }, this.options.intervalMs);
+  constructor(private readonly options: RetriesOptions) {
+    this.periodic = new Periodic(options.intervalMs, () => this.sweep());
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.sweeping;
+  start(): void {
+    this.periodic.start();
+  }
+
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** One pass: writes the re-runs of the failures seen since the last pass. */

@@ -9,6 +9,7 @@ import type { MemberHealth } from '../dispatcher/member-health.js';
 import type { Metrics } from '../metrics.js';
 import type { LostRun } from '../store/limits-repo.js';
 import type { Store } from '../store/store.js';
+import { Periodic } from './periodic.js';
 
 export interface TimeLimitsOptions {
   store: Store;
@@ -21,22 +22,18 @@ export interface TimeLimitsOptions {
 }
 
 export class TimeLimits {
-  private timer: NodeJS.Timeout | null = null;
-  private sweeping: Promise<void> | null = null;
+  private readonly periodic: Periodic;
 
-  constructor(private readonly options: TimeLimitsOptions) {}
-
-  start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      if (!this.sweeping) this.sweeping = this.sweep().finally(() => (this.sweeping = null));
-    }, this.options.intervalMs);
+  constructor(private readonly options: TimeLimitsOptions) {
+    this.periodic = new Periodic(options.intervalMs, () => this.sweep());
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.sweeping;
+  start(): void {
+    this.periodic.start();
+  }
+
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** One pass: timeouts first, so a run that is both timed out and lost is flagged as both. */
