@@ -1,17 +1,22 @@
 /**
  * Member health end to end on both dialects: probes that see a member go
- * down and come back, lost runs, and running runs per member in the API.
+ * down and come back, passive health from failed deliveries, lost runs, and
+ * running runs per member in the API.
  * Real JobCenter, real worker processes on loopback, real database.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCenter, type TestCenter } from './helpers/center.js';
 import { dialects } from './helpers/databases.js';
 import { guardProcesses } from './helpers/guard.js';
-import { type GroupBody, memberCalls } from './helpers/members.js';
+import { type GroupBody, memberCalls, type RunBody } from './helpers/members.js';
 import { type Started, startWorker } from './helpers/processes.js';
 import { waitFor } from './helpers/wait.js';
 
 const DIALECTS = await dialects();
+
+type RunWithAttempts = RunBody & {
+  attempts: { member: string; httpStatus: number | null; error: string | null }[];
+};
 
 describe.each(DIALECTS)('member health on %s', (dialect) => {
   guardProcesses();
@@ -19,7 +24,7 @@ describe.each(DIALECTS)('member health on %s', (dialect) => {
   const { createGroup, member, readGroup, createJob, runNow, finished } = memberCalls(() => tc);
 
   beforeAll(async () => {
-    tc = await startCenter(dialect, { memberProbeTimeoutMs: 500 });
+    tc = await startCenter(dialect, { memberProbeTimeoutMs: 500, memberFailureThreshold: 2 });
   });
   afterAll(() => tc?.close());
 
@@ -59,6 +64,81 @@ describe.each(DIALECTS)('member health on %s', (dialect) => {
       expect(up.lastError, 'the last error stays visible').toBe(down.lastError);
     } finally {
       await worker.stop();
+    }
+  });
+
+  it('passive health: after memberFailureThreshold failed deliveries first routing skips a member, until a probe sees it back', async () => {
+    let a: Started = await startWorker('passive-a');
+    const b = await startWorker('passive-b');
+    const aUrl = a.url;
+    const port = a.port;
+    const ended = async (job: string) => {
+      const run = await finished((await runNow(job)).id, ['succeeded', 'failed']);
+      return (await tc.api<RunWithAttempts>('GET', `/api/v1/runs/${run.id}`)).body;
+    };
+    const attempts = (run: RunWithAttempts) => run.attempts.map((t) => [t.member, t.httpStatus]);
+    try {
+      await createGroup({ name: 'passive', members: [{ url: aUrl }, { url: b.url }] });
+      const job = await createJob({
+        name: 'passive.first',
+        target: { group: 'passive', path: '/sync-ok' },
+        routing: 'first',
+        delivery: 'until_delivered',
+      });
+      const before = await ended(job);
+      expect(before.member, 'first: A while it is up').toBe(aUrl);
+      expect(attempts(before)).toEqual([[aUrl, 200]]);
+
+      await a.stop();
+      const one = await ended(job);
+      expect(one).toMatchObject({ status: 'succeeded', member: b.url });
+      expect(attempts(one), 'a failed attempt on A, then B').toEqual([
+        [aUrl, null],
+        [b.url, 200],
+      ]);
+      expect(one.attempts[0]?.error).toBeTruthy();
+      expect(await member('passive', aUrl), 'one failure, below the threshold of 2').toMatchObject({
+        healthy: true,
+        lastError: one.attempts[0]?.error,
+      });
+
+      const two = await ended(job);
+      expect(attempts(two)).toEqual([
+        [aUrl, null],
+        [b.url, 200],
+      ]);
+      const down = await waitFor(async () => {
+        const m = await member('passive', aUrl);
+        return m && !m.healthy ? m : null;
+      }, 'A to turn unhealthy after 2 failed deliveries');
+      expect(down.lastError).toBeTruthy();
+      expect(down.lastErrorAt).toMatch(/Z$/);
+      expect(await member('passive', b.url)).toMatchObject({ healthy: true, lastError: null });
+
+      const three = await ended(job);
+      expect(three).toMatchObject({ status: 'succeeded', member: b.url });
+      expect(attempts(three), 'straight to B: the unhealthy A goes last').toEqual([[b.url, 200]]);
+
+      // A is back, but nothing has told JobCenter yet: still B.
+      a = await startWorker('passive-a', port);
+      expect(attempts(await ended(job))).toEqual([[b.url, 200]]);
+
+      const probed = await tc.api<GroupBody>('PUT', '/api/v1/worker-groups/passive', {
+        name: 'passive',
+        members: [{ url: aUrl }, { url: b.url }],
+        probe: { path: '/sync-plain', intervalSec: 1 },
+      });
+      expect(probed.status, JSON.stringify(probed.body)).toBe(200);
+      const up = await waitFor(async () => {
+        const m = await member('passive', aUrl);
+        return m?.healthy ? m : null;
+      }, 'the probe to see A healthy again');
+      expect(up.lastError, 'the last error stays visible').toBe(down.lastError);
+      const back = await ended(job);
+      expect(back.member, 'first routing is back on A').toBe(aUrl);
+      expect(attempts(back)).toEqual([[aUrl, 200]]);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
     }
   });
 
