@@ -277,12 +277,9 @@ describe('the @jobcenter/worker SDK against JobCenter (sqlite)', () => {
     ).toEqual([]);
   });
 
-  // BUG (server): PROTOCOL.md §1 says §2 applies per shard, and §2 keeps a result for a
-  // cancelled (or lost) run as its lateResult. A broadcast shard's late result is answered
-  // 200 {"status":"late"} but stored nowhere: ShardsRepo.recordResult returns 'late'
-  // without writing it, the run's lateResult stays null and shards[] have no such field.
-  // The check looks in both the run's lateResult and its shards, so it passes however a fix stores it.
-  it.fails("keeps each shard's late result after a broadcast run is cancelled", async () => {
+  // PROTOCOL.md §1: §2 applies per shard, so a shard's result after a cancel is kept as the
+  // shard's lateResult (shards[i].lateResult).
+  it("keeps each shard's late result after a broadcast run is cancelled", async () => {
     const { run } = await cancelledBroadcast('sdk-trio-late');
     const kept = JSON.stringify([run.lateResult, run.shards]);
     for (const index of [0, 1, 2]) expect(kept).toContain(`{"stoppedAt":${index}}`);

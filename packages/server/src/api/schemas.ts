@@ -227,6 +227,7 @@ export const ShardView = Type.Object({
   progress: Nullable(Type.Number()),
   message: Nullable(Type.String()),
   output: Type.Unknown(),
+  lateResult: Type.Unknown(),
 });
 
 export const RunView = Type.Object({

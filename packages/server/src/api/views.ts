@@ -72,6 +72,7 @@ export function shardView(s: Shard) {
     progress: s.progress,
     message: s.message,
     output: s.output,
+    lateResult: s.lateResult,
   };
 }
 

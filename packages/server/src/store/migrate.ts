@@ -5,6 +5,7 @@ import * as m002 from './migrations/002-trend-minutes.js';
 import * as m003 from './migrations/003-routing-retry.js';
 import * as m004 from './migrations/004-members.js';
 import * as m005 from './migrations/005-retention.js';
+import * as m006 from './migrations/006-shard-late-result.js';
 import type { Database } from './schema.js';
 
 interface Migration {
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'routing-retry', up: m003.up },
   { version: 4, name: 'members', up: m004.up },
   { version: 5, name: 'retention', up: m005.up },
+  { version: 6, name: 'shard-late-result', up: m006.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

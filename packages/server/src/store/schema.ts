@@ -106,6 +106,8 @@ export interface RunShardsTable {
   message: string | null;
   output: string | null;
   last_heartbeat_at: number | null;
+  /** A result that came after the shard was cancelled or lost, as JSON. */
+  late_result: string | null;
 }
 
 export interface RoutingPositionsTable {

@@ -41,6 +41,8 @@ export interface Shard {
   progress: number | null;
   message: string | null;
   output: unknown;
+  /** A result that came after the shard was cancelled or lost. */
+  lateResult: unknown;
 }
 
 export class ShardsRepo {
@@ -109,6 +111,7 @@ export class ShardsRepo {
             message: null,
             output: null,
             last_heartbeat_at: null,
+            late_result: null,
           });
         });
       }
@@ -137,6 +140,7 @@ export class ShardsRepo {
       progress: r.progress,
       message: r.message,
       output: fromJson<unknown>(r.output, null),
+      lateResult: fromJson<unknown>(r.late_result, null),
     }));
   }
 
@@ -279,7 +283,7 @@ export class ShardsRepo {
       await this.lockRun(trx, runId);
       const shard = await trx
         .selectFrom('run_shards')
-        .select(['status', 'message', 'output'])
+        .select(['status', 'message', 'output', 'late_result'])
         .where('run_id', '=', runId)
         .where('idx', '=', index)
         .executeTakeFirst();
@@ -294,6 +298,22 @@ export class ShardsRepo {
         { ...result, message: message.value },
         output.json,
       );
+      if (decision === 'late' && shard.late_result === null) {
+        // As for a whole run (PROTOCOL.md §2): the first late result is kept, the status stays.
+        await trx
+          .updateTable('run_shards')
+          .set({
+            late_result: JSON.stringify({
+              status: result.status,
+              message: message.value,
+              output: output.json === null ? null : JSON.parse(output.json),
+              at: new Date(now).toISOString(),
+            }),
+          })
+          .where('run_id', '=', runId)
+          .where('idx', '=', index)
+          .execute();
+      }
       if (decision !== 'accept') return decision;
       await trx
         .updateTable('run_shards')
