@@ -283,13 +283,14 @@ function combineShards(shards) {
 
 /**
  * Where the lateness goes, from the stored runs of the counted window:
- * timer = firedAt − scheduledAt (the tick started), sent = first attempt's
- * sentAt − scheduledAt (after the fire was written); and the runs' statuses.
+ * timer = createdAt − scheduledAt (the tick that wrote the fire started), sent =
+ * first attempt's sentAt − scheduledAt (after the fire was written; it is also
+ * the run's firedAt); and the runs' statuses.
  */
 async function stagesFromDb(store, firstInstant, lastInstant) {
   const rows = await storeQuery(
     store,
-    `SELECT r.scheduled_at AS s, r.fired_at AS f, a.sent_at AS sent, r.status AS status
+    `SELECT r.scheduled_at AS s, r.created_at AS f, a.sent_at AS sent, r.status AS status
        FROM runs r LEFT JOIN attempts a ON a.run_id = r.id AND a.n = 1
       WHERE r.scheduled_at >= ? AND r.scheduled_at <= ? AND r.trigger = 'schedule'`,
     [firstInstant, lastInstant],
@@ -482,7 +483,7 @@ export async function run(f) {
       'N',
       'create jobs ms',
       'jobs/s',
-      'fired−sched p50/p99',
+      'tick−sched p50/p99',
       '1st arrival p50',
       'spread p50',
       'sent−sched p50/p99',

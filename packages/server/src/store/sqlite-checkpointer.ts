@@ -67,6 +67,9 @@ export class SqliteCheckpointer {
   /** Stops the thread and closes its connection; idempotent. */
   stop(): Promise<void> {
     if (!this.stopped) {
+      // Held until it has exited: an unref'd thread would let a process with nothing else to do
+      // end before the connection is closed (and leave the await unsettled).
+      this.worker.ref();
       this.worker.postMessage('stop');
       const force = setTimeout(() => void this.worker.terminate(), 2_000);
       force.unref();

@@ -314,5 +314,5 @@ describe.each(DIALECTS)('a misbehaving worker answering triggers, on %s', (diale
   });
 });
 
-// Covered elsewhere, in test/routing.test.ts (both dialects): every routing strategy with one of
+// Covered in conformance/routing.test.ts (both dialects): every routing strategy with one of
 // three members down, and until_delivered_if_idle under a race.

@@ -4,10 +4,10 @@
  * processes on loopback.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCenter, type TestCenter } from './helpers/center.js';
-import { dialects } from './helpers/databases.js';
-import { received, type Started, startWorker, stopAll } from './helpers/processes.js';
-import { waitFor } from './helpers/wait.js';
+import { startCenter, type TestCenter } from '../helpers/center.js';
+import { dialects } from '../helpers/databases.js';
+import { received, type Started, startWorker, stopAll } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait.js';
 
 const DIALECTS = await dialects();
 
@@ -237,6 +237,39 @@ describe.each(DIALECTS)('routing and failure modes on %s', (dialect) => {
     expect(all.filter((r) => ids.has(r.body?.runId as string) && !r.path.endsWith('/cancel'))).toHaveLength(
       1,
     );
+  });
+
+  it('until_delivered_if_idle: run-nows racing the schedule never leave two runs open at once', async () => {
+    const job = await createJob({
+      schedule: { cron: '* * * * * *' },
+      delivery: 'until_delivered_if_idle',
+      target: { group: 'trio', path: '/async' },
+      params: { result: 'none', delayMs: 60_000 },
+    });
+    // The first scheduled fire goes out and stays running; every later fire, scheduled or run-now,
+    // must be skipped while it is open, whichever wins the race to the store.
+    const first = await waitFor(async () => {
+      const page = await tc.api<{ items: RunBody[] }>('GET', `/api/v1/jobs/${job.name}/runs`);
+      return page.body.items.find((r) => r.status === 'running');
+    }, 'a first scheduled run in flight');
+    for (let i = 0; i < 3; i++) {
+      await Promise.all(
+        Array.from({ length: 5 }, () => tc.api('POST', `/api/v1/jobs/${job.name}/trigger`, {})),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    }
+    await tc.api('POST', `/api/v1/jobs/${job.name}/pause`);
+    const page = await tc.api<{ items: RunBody[] }>('GET', `/api/v1/jobs/${job.name}/runs?limit=500`);
+    const runs = page.body.items;
+    const open = runs.filter((r) => r.status === 'pending' || r.status === 'running');
+    expect(open.map((r) => r.id)).toEqual([first.id]);
+    const skipped = runs.filter((r) => r.status === 'skipped');
+    expect(skipped.length).toBeGreaterThanOrEqual(15);
+    expect(new Set(skipped.map((r) => r.trigger))).toEqual(new Set(['manual', 'schedule']));
+    for (const r of skipped) expect(r.message).toContain(first.id);
+    const sent = (await Promise.all([w1, w2, w3].map((w) => received(w)))).flat();
+    expect(sent.filter((q) => q.body?.jobId === job.id && !q.path.endsWith('/cancel'))).toHaveLength(1);
+    await tc.api('POST', `/api/v1/runs/${first.id}/cancel`);
   });
 
   it('retries a failed run with backoff, each re-run its own run linked to the one it retries', async () => {
