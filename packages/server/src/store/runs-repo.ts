@@ -381,6 +381,14 @@ export class RunsRepo {
       return;
     }
     await this.db.transaction().execute(async (trx) => {
+      // The bulk UPDATE below must find its runs by primary key. On a young, fast-growing runs
+      // table the planner's statistics lag (autovacuum analyses once a minute at best): it
+      // believed a few dozen runs were open and scanned the open-runs partial index for every
+      // batch, comparing each open run with each row of the batch (0.3 s, then seconds, until
+      // the writer fell behind for good). The guard on the status is compared with a column of
+      // the batch, so no partial index qualifies, and sequential scans are off for this
+      // transaction: the key lookup is the plan left.
+      await sql`SET LOCAL enable_seqscan = off`.execute(trx);
       for (const part of chunk(updates, 7, this.dialect.maxParams)) {
         await trx
           .insertInto('attempts')
@@ -402,12 +410,12 @@ export class RunsRepo {
       // attempts are all recorded above); the guard leaves runs that moved on.
       const last = new Map<string, DeliveryUpdate>();
       for (const u of updates) last.set(u.runId, u);
-      for (const part of chunk([...last.values()], 12, this.dialect.maxParams)) {
+      for (const part of chunk([...last.values()], 14, this.dialect.maxParams)) {
         const rows = part.map(({ runId, attempt, outcome }) => {
           const v = deliveryColumns(outcome, firstSent.get(runId) ?? null);
-          return sql`(${runId}, CAST(${v.firedAt} AS bigint), ${v.status}, ${v.notify}, ${v.member}, CAST(${attempt.n} AS bigint), CAST(${v.nextAttemptAt} AS bigint), CAST(${v.finishedAt} AS bigint), CAST(${v.message} AS text), CAST(${v.output} AS text), CAST(${v.heartbeatAt} AS bigint), CAST(${v.truncated} AS bigint), CAST(${v.progress} AS bigint))`;
+          return sql`(${runId}, 'pending', CAST(${v.firedAt} AS bigint), ${v.status}, ${v.notify}, ${v.member}, CAST(${attempt.n} AS bigint), CAST(${v.nextAttemptAt} AS bigint), CAST(${v.finishedAt} AS bigint), CAST(${v.message} AS text), CAST(${v.output} AS text), CAST(${v.heartbeatAt} AS bigint), CAST(${v.truncated} AS bigint), CAST(${v.progress} AS bigint))`;
         });
-        await sql`WITH v(id, fired_at, status, notify_status, member, attempt_count, next_attempt_at, finished_at, message, output, heartbeat_at, truncated, progress) AS (VALUES ${sql.join(rows)})
+        await sql`WITH v(id, expect, fired_at, status, notify_status, member, attempt_count, next_attempt_at, finished_at, message, output, heartbeat_at, truncated, progress) AS (VALUES ${sql.join(rows)})
 UPDATE runs SET
   fired_at = COALESCE(v.fired_at, runs.fired_at),
   status = v.status,
@@ -423,7 +431,7 @@ UPDATE runs SET
   truncated = v.truncated,
   progress = v.progress
 FROM v
-WHERE runs.id = v.id AND runs.status = 'pending' AND runs.notify_status = 'pending'`.execute(trx);
+WHERE runs.id = v.id AND runs.status = v.expect AND runs.notify_status = v.expect`.execute(trx);
       }
     });
   }
