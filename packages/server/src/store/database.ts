@@ -5,7 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { type Dialect, postgresDialect, sqliteDialect } from './dialect.js';
 import type { Database } from './schema.js';
-import { SqliteCheckpointer } from './sqlite-checkpointer.js';
+import { LazyCheckpointer } from './sqlite-checkpointer.js';
 
 export interface DatabaseOptions {
   /** `postgres://…` for PostgreSQL; absent for SQLite in `dataDir`. */
@@ -31,6 +31,8 @@ const INT8_OID = 20;
 const JOURNAL_SIZE_LIMIT = 134_217_728;
 /** How often the background thread checkpoints the SQLite WAL, ms. */
 const CHECKPOINT_INTERVAL_MS = 250;
+/** The WAL size from which the checkpoint thread runs (started on first need), bytes. */
+const CHECKPOINT_THREAD_AT_BYTES = 4 * 1_048_576;
 
 /** Opens (and for SQLite creates) the database. Migrations are run separately. */
 export function openDatabase(options: DatabaseOptions): OpenDatabase {
@@ -73,10 +75,11 @@ export function openDatabase(options: DatabaseOptions): OpenDatabase {
   sqlite.pragma('wal_autocheckpoint = 16384');
   sqlite.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
   sqlite.pragma('foreign_keys = ON');
-  const checkpointer = new SqliteCheckpointer({
+  const checkpointer = new LazyCheckpointer({
     file,
     intervalMs: CHECKPOINT_INTERVAL_MS,
     journalSizeLimit: JOURNAL_SIZE_LIMIT,
+    startAtBytes: CHECKPOINT_THREAD_AT_BYTES,
   });
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {

@@ -7,6 +7,7 @@
  * a (rarely reached) auto-checkpoint as a safety net for when this thread
  * falls behind.
  */
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
@@ -32,6 +33,38 @@ export interface CheckpointerOptions {
   /** Bytes the WAL file is cut back to after a checkpoint. */
   journalSizeLimit: number;
   log?: Logger;
+}
+
+/**
+ * Starts the checkpoint thread only once the WAL first grows past
+ * `startAtBytes` (checked every second): a JobCenter that writes little
+ * never pays for a second V8 isolate (about 10 MB), one that writes a lot
+ * gets it within a second of needing it.
+ */
+export class LazyCheckpointer {
+  private thread: SqliteCheckpointer | null = null;
+  private readonly poll: NodeJS.Timeout;
+
+  constructor(private readonly options: CheckpointerOptions & { startAtBytes: number }) {
+    this.poll = setInterval(() => {
+      let size = 0;
+      try {
+        size = statSync(`${options.file}-wal`).size;
+      } catch {
+        return;
+      }
+      if (size >= options.startAtBytes) {
+        clearInterval(this.poll);
+        this.thread = new SqliteCheckpointer(options);
+      }
+    }, 1_000);
+    this.poll.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.poll);
+    await this.thread?.stop();
+  }
 }
 
 export class SqliteCheckpointer {
