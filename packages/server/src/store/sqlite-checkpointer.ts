@@ -45,7 +45,7 @@ export class LazyCheckpointer {
   private thread: SqliteCheckpointer | null = null;
   private readonly poll: NodeJS.Timeout;
 
-  constructor(private readonly options: CheckpointerOptions & { startAtBytes: number }) {
+  constructor(options: CheckpointerOptions & { startAtBytes: number }) {
     this.poll = setInterval(() => {
       let size = 0;
       try {
