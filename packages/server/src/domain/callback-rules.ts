@@ -116,3 +116,21 @@ export function capLog(
   }
   return { lines: kept, bytes, cut: false };
 }
+
+/**
+ * The stored form of a late result (PROTOCOL.md §2 `lateResult`): the
+ * result as capped for storage, and when it came.
+ */
+export function lateResultJson(
+  status: RunResult['status'],
+  message: string | null,
+  outputJson: string | null,
+  at: number,
+): string {
+  return JSON.stringify({
+    status,
+    message,
+    output: outputJson === null ? null : JSON.parse(outputJson),
+    at: new Date(at).toISOString(),
+  });
+}

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { IS_OPEN, NOT_TIMED_OUT } from './open-runs.js';
 import type { Database } from './schema.js';
 import { endOpenShards } from './shards-repo.js';
@@ -11,6 +11,20 @@ export interface EndedRun {
 /** A run ended `lost`, with the member that had accepted it. */
 export interface LostRun extends EndedRun {
   member: string | null;
+}
+
+/**
+ * The columns every monitor write sets on a run it ends at `now`: finished,
+ * its duration, timed out too when past its timeout, no further attempt.
+ */
+function ended(eb: ExpressionBuilder<Database, 'runs'>, now: number, message: string) {
+  return {
+    finished_at: now,
+    duration_ms: eb(eb.val(now), '-', eb.ref('fired_at')),
+    timed_out: eb.case().when('timeout_at', '<=', now).then(1).else(eb.ref('timed_out')).end(),
+    message,
+    next_attempt_at: null,
+  };
 }
 
 /** The monitor's writes: timeouts, deadlines and silent runs, each one bulk statement. */
@@ -39,14 +53,7 @@ export class LimitsRepo {
     return this.db.transaction().execute(async (trx) => {
       const lost = await trx
         .updateTable('runs')
-        .set((eb) => ({
-          status: 'lost',
-          finished_at: now,
-          duration_ms: eb(eb.val(now), '-', eb.ref('fired_at')),
-          timed_out: eb.case().when('timeout_at', '<=', now).then(1).else(eb.ref('timed_out')).end(),
-          message: 'lost: no result before the deadline',
-          next_attempt_at: null,
-        }))
+        .set((eb) => ({ status: 'lost', ...ended(eb, now, 'lost: no result before the deadline') }))
         .where(IS_OPEN)
         .where('notify_status', '=', 'delivered')
         .where('deadline_at', '<=', now)
@@ -63,11 +70,7 @@ export class LimitsRepo {
         .set((eb) => ({
           status: 'failed',
           notify_status: 'failed',
-          finished_at: now,
-          duration_ms: eb(eb.val(now), '-', eb.ref('fired_at')),
-          timed_out: eb.case().when('timeout_at', '<=', now).then(1).else(eb.ref('timed_out')).end(),
-          message: 'not delivered before the deadline',
-          next_attempt_at: null,
+          ...ended(eb, now, 'not delivered before the deadline'),
         }))
         .where(IS_OPEN)
         .where('status', '=', 'pending')
@@ -92,11 +95,7 @@ export class LimitsRepo {
         .updateTable('runs')
         .set((eb) => ({
           status: 'lost',
-          finished_at: now,
-          duration_ms: eb(eb.val(now), '-', eb.ref('fired_at')),
-          timed_out: eb.case().when('timeout_at', '<=', now).then(1).else(eb.ref('timed_out')).end(),
-          message: "lost: no heartbeat (progress call) within the job's heartbeatSec",
-          next_attempt_at: null,
+          ...ended(eb, now, "lost: no heartbeat (progress call) within the job's heartbeatSec"),
         }))
         // The literal predicate of runs_open_heartbeat, so only running runs with a limit are read.
         .where(sql<boolean>`status in ('pending', 'running') AND heartbeat_ms IS NOT NULL`)

@@ -5,6 +5,7 @@ import {
   capOutput,
   decideProgress,
   decideResult,
+  lateResultJson,
   type ReportLimits,
   type ResultDecision,
 } from '../domain/callback-rules.js';
@@ -113,12 +114,7 @@ export class ReportsRepo {
         await trx
           .updateTable('runs')
           .set({
-            late_result: JSON.stringify({
-              status: result.status,
-              message: message.value,
-              output: output.json === null ? null : JSON.parse(output.json),
-              at: new Date(now).toISOString(),
-            }),
+            late_result: lateResultJson(result.status, message.value, output.json, now),
           })
           .where('id', '=', runId)
           .execute();

@@ -10,6 +10,7 @@ import {
   capOutput,
   decideProgress,
   decideResult,
+  lateResultJson,
   type ReportLimits,
   type ResultDecision,
 } from '../domain/callback-rules.js';
@@ -303,12 +304,7 @@ export class ShardsRepo {
         await trx
           .updateTable('run_shards')
           .set({
-            late_result: JSON.stringify({
-              status: result.status,
-              message: message.value,
-              output: output.json === null ? null : JSON.parse(output.json),
-              at: new Date(now).toISOString(),
-            }),
+            late_result: lateResultJson(result.status, message.value, output.json, now),
           })
           .where('run_id', '=', runId)
           .where('idx', '=', index)

@@ -10,7 +10,7 @@ import type { ExpectStatic } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { type Api, startCenter, type TestCenter } from '../helpers/center.js';
 import { freePort } from '../helpers/ports.js';
-import { type Started, startProgram } from '../helpers/processes.js';
+import { type Started, startProgram, stopAll } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/misbehaving-worker.mjs', import.meta.url));
@@ -178,4 +178,34 @@ export function expectHealthyNextFire(
   expect(next.attempts).toEqual([
     expect.objectContaining({ n: 1, member, httpStatus: 200, error: null, latencyMs: expect.any(Number) }),
   ]);
+}
+
+/** A conformance JobCenter with two misbehaving workers in groups `one` (w1) and `pair` (w1, w2). */
+export interface PairSetup {
+  c: Conformance;
+  w1: Started;
+  w2: Started;
+}
+
+export async function startPairSetup(dialect: 'sqlite' | 'postgres'): Promise<PairSetup> {
+  const [w1, w2] = await Promise.all([startMisbehavingWorker('w1'), startMisbehavingWorker('w2')]);
+  const c = await startConformance(dialect);
+  for (const [name, members] of [
+    ['one', [w1]],
+    ['pair', [w1, w2]],
+  ] as const) {
+    const res = await c.api('POST', '/api/v1/worker-groups', {
+      name,
+      members: members.map((m) => ({ url: m.url })),
+    });
+    if (res.status !== 201) throw new Error(`group ${name}: ${res.status}`);
+  }
+  return { c, w1, w2 };
+}
+
+/** Stops the setup; answers how many processes were still running after (must be 0). */
+export async function stopPairSetup(setup: Partial<PairSetup>): Promise<number> {
+  await setup.c?.tc.close();
+  await Promise.all([setup.w1?.stop(), setup.w2?.stop()]);
+  return stopAll();
 }

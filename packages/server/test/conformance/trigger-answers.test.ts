@@ -8,15 +8,15 @@
  */
 import { afterAll, beforeAll, describe, expect as hookExpect, it } from 'vitest';
 import { dialects } from '../helpers/databases.js';
-import { received, type Started, stopAll } from '../helpers/processes.js';
+import { received, type Started } from '../helpers/processes.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 import {
   type Conformance,
   ENDED,
   expectHealthyNextFire,
   type RunBody,
-  startConformance,
-  startMisbehavingWorker,
+  startPairSetup,
+  stopPairSetup,
 } from './harness.js';
 
 const DIALECTS = await dialects();
@@ -27,24 +27,11 @@ describe.each(DIALECTS)('a misbehaving worker answering triggers, on %s', (diale
   let w2: Started;
 
   beforeAll(async () => {
-    [w1, w2] = await Promise.all([startMisbehavingWorker('w1'), startMisbehavingWorker('w2')]);
-    c = await startConformance(dialect);
-    for (const [name, members] of [
-      ['one', [w1]],
-      ['pair', [w1, w2]],
-    ] as const) {
-      const res = await c.api('POST', '/api/v1/worker-groups', {
-        name,
-        members: members.map((m) => ({ url: m.url })),
-      });
-      if (res.status !== 201) throw new Error(`group ${name}: ${res.status}`);
-    }
+    ({ c, w1, w2 } = await startPairSetup(dialect));
   });
 
   afterAll(async () => {
-    await c?.tc.close();
-    await Promise.all([w1?.stop(), w2?.stop()]);
-    hookExpect(await stopAll(), 'processes left running').toBe(0);
+    hookExpect(await stopPairSetup({ c, w1, w2 }), 'processes left running').toBe(0);
   });
 
   describe.concurrent('each misbehaviour', () => {
