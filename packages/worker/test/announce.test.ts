@@ -4,32 +4,23 @@
  * signature with node:crypto.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AnnounceError, type Announcer, announce, createWorker } from '../src/index.js';
 import {
   closeAllServers,
   deferred,
+  guardEachTest,
   NOW_MS,
   NOW_SEC,
-  openServerCount,
   SECRET,
   send,
   startAnnounceReceiver,
   startServer,
-  timerGuard,
   trackServer,
   triggerBody,
 } from './helpers.js';
 
-const cleanups: Array<() => Promise<unknown>> = [];
-const timers = timerGuard();
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-  await closeAllServers();
-  expect(openServerCount()).toBe(0);
-  await timers.expectNoSdkTimersLeft();
-});
+const cleanups = guardEachTest();
 
 function started(announcer: Announcer): Announcer {
   cleanups.push(() => announcer.stop());

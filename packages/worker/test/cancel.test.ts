@@ -4,33 +4,23 @@
  */
 import express from 'express';
 import Fastify from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createWorker, type JobContext, type Worker, type WorkerOptions } from '../src/index.js';
 import {
-  closeAllServers,
   deferred,
+  guardEachTest,
   NOW_MS,
   NOW_SEC,
-  openServerCount,
   type RecordedCall,
   SECRET,
   send,
   startReceiver,
   startServer,
-  timerGuard,
   trackServer,
   triggerBody,
 } from './helpers.js';
 
-const cleanups: Array<() => Promise<unknown>> = [];
-const timers = timerGuard();
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-  await closeAllServers();
-  expect(openServerCount()).toBe(0);
-  await timers.expectNoSdkTimersLeft();
-});
+const cleanups = guardEachTest();
 
 type Adapter = 'node:http' | 'express' | 'fastify';
 

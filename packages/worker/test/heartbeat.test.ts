@@ -2,34 +2,23 @@
  * Run heartbeats: `ctx.heartbeat()` and the automatic ones of async runs,
  * received by a real node:http server playing JobCenter's callback side.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { HeartbeatTimer } from '../src/heartbeat-timer.js';
 import { createWorker, type WorkerOptions } from '../src/index.js';
 import { MAX_LOG_LINES_PER_CALL } from '../src/progress-reporter.js';
 import {
-  closeAllServers,
   deferred,
+  guardEachTest,
   NOW_MS,
-  openServerCount,
   type RecordedCall,
   SECRET,
   send,
   startReceiver,
   startServer,
-  timerGuard,
   triggerBody,
 } from './helpers.js';
 
-const cleanups: Array<() => Promise<unknown>> = [];
-const timers = timerGuard();
-
-afterEach(async () => {
-  vi.useRealTimers();
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-  await closeAllServers();
-  expect(openServerCount()).toBe(0);
-  await timers.expectNoSdkTimersLeft();
-});
+const cleanups = guardEachTest(() => vi.useRealTimers());
 
 async function setup(jobs: WorkerOptions['jobs'], options: Partial<WorkerOptions> = {}) {
   const receiver = await startReceiver();

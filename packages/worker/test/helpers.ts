@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 
 export const SECRET = 'whsec-test-3f9a1c';
 /** The fixed clock every worker under test uses: 2027-01-15T08:00:00Z. */
@@ -254,4 +254,22 @@ export async function startAnnounceReceiver(secret: string, statusFor?: (index: 
       return announcements;
     },
   };
+}
+
+/**
+ * Registers the per-test guard every SDK test file uses: after each test,
+ * runs the test's cleanups, closes its servers and fails the test if a
+ * server or an SDK timer is left. Answers the list to push cleanups onto.
+ */
+export function guardEachTest(before?: () => void): Array<() => Promise<unknown>> {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const timers = timerGuard();
+  afterEach(async () => {
+    before?.();
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+    await closeAllServers();
+    expect(openServerCount()).toBe(0);
+    await timers.expectNoSdkTimersLeft();
+  });
+  return cleanups;
 }

@@ -1,29 +1,18 @@
 import express from 'express';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createWorker, type Worker } from '../src/index.js';
 import {
-  closeAllServers,
+  guardEachTest,
   NOW_MS,
-  openServerCount,
   send,
   startReceiver,
   startServer,
-  timerGuard,
   trackServer,
   triggerBody,
 } from './helpers.js';
 
-const cleanups: Array<() => Promise<unknown>> = [];
-
-const timers = timerGuard();
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-  await closeAllServers();
-  expect(openServerCount()).toBe(0);
-  await timers.expectNoSdkTimersLeft();
-});
+const cleanups = guardEachTest();
 
 function demoWorker(): Worker {
   const worker = createWorker({

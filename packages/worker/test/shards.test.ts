@@ -2,31 +2,21 @@
  * Broadcast shards: `ctx.shard` from the trigger, and every report going to
  * the shard's own callback URL with its own token, over real HTTP.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createWorker, type JobContext, type Shard, shardOf } from '../src/index.js';
 import {
-  closeAllServers,
   deferred,
+  guardEachTest,
   NOW_MS,
-  openServerCount,
   type RecordedCall,
   SECRET,
   send,
   startReceiver,
   startServer,
-  timerGuard,
   triggerBody,
 } from './helpers.js';
 
-const cleanups: Array<() => Promise<unknown>> = [];
-const timers = timerGuard();
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-  await closeAllServers();
-  expect(openServerCount()).toBe(0);
-  await timers.expectNoSdkTimersLeft();
-});
+const cleanups = guardEachTest();
 
 const ORDERS = Array.from({ length: 30 }, (_, i) => `order-${i}`);
 

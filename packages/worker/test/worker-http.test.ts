@@ -1,29 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CallbackError, createWorker, type JobContext, type WorkerOptions } from '../src/index.js';
 import {
-  closeAllServers,
   deferred,
+  guardEachTest,
   NOW_MS,
   NOW_SEC,
-  openServerCount,
   type RecordedCall,
   send,
   startReceiver,
   startServer,
-  timerGuard,
   triggerBody,
 } from './helpers.js';
 
-const cleanups: Array<() => Promise<void>> = [];
-
-const timers = timerGuard();
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-  await closeAllServers();
-  expect(openServerCount()).toBe(0);
-  await timers.expectNoSdkTimersLeft();
-});
+const cleanups = guardEachTest();
 
 /** A fake JobCenter receiver and a worker on a real node:http server, with the fixed clock. */
 async function setup(
