@@ -4,6 +4,7 @@
  * key is documented in docs/configuration.md.
  */
 import { readFileSync } from 'node:fs';
+import { type DirectoryConfig, parseDirectoryConfig } from './auth/directory-config.js';
 import { DEFAULT_REPORT_LIMITS, type ReportLimits } from './domain/callback-rules.js';
 import { MAX_RETENTION_DAYS } from './domain/retention.js';
 
@@ -18,8 +19,26 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Base URL of this server as workers reach it, for callback URLs. Default http://<host>:<bound port>. */
   publicUrl: string | undefined;
-  /** On a store with no API token yet, creates an admin token with this value. */
+  /** On a store with no user yet, creates the admin user `admin` and an API token of it with this value. */
   bootstrapToken: string | undefined;
+  /** A console session unused this long ends, ms. Default 28,800,000 (8 h). */
+  sessionIdleMs: number;
+  /** A console session ends this long after login whatever its use, ms. Default 86,400,000 (24 h). */
+  sessionMaxMs: number;
+  /** Failed logins of one user name, within loginWindowMs, that lock that name. Default 5. */
+  loginMaxFailures: number;
+  /** Failed logins from one address, within loginWindowMs, that lock that address. Default 20. */
+  loginAddressMaxFailures: number;
+  /** Window in which failed logins are counted, ms. Default 900,000 (15 min). */
+  loginWindowMs: number;
+  /** How long a locked user name or address is refused, ms. Default 900,000 (15 min). */
+  loginLockMs: number;
+  /** Audit entries older than this many days are removed; null keeps them. Default 365. */
+  auditRetentionDays: number | null;
+  /** Take the client address from X-Forwarded-For (behind a load balancer). Default false. */
+  trustProxy: boolean;
+  /** Directory (LDAP / Active Directory) login; null: local users only. Config file only. */
+  directory: DirectoryConfig | null;
   /** Log level (pino). Default info. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** A name for this node in the lease and logs. Default hostname:pid. */
@@ -77,6 +96,15 @@ export const DEFAULTS: Config = {
   dataDir: './data',
   databaseUrl: undefined,
   bootstrapToken: undefined,
+  sessionIdleMs: 28_800_000,
+  sessionMaxMs: 86_400_000,
+  loginMaxFailures: 5,
+  loginAddressMaxFailures: 20,
+  loginWindowMs: 900_000,
+  loginLockMs: 900_000,
+  auditRetentionDays: 365,
+  trustProxy: false,
+  directory: null,
   logLevel: 'info',
   nodeName: undefined,
   leaseTtlMs: 5_000,
@@ -114,14 +142,22 @@ export class ConfigError extends Error {
   }
 }
 
-type Kind = 'string' | 'port' | 'ms' | 'int' | 'count' | 'limit' | 'url' | 'level';
-const KEYS: Record<Exclude<keyof Config, 'reportLimits'>, Kind> = {
+type Kind = 'string' | 'port' | 'ms' | 'int' | 'count' | 'limit' | 'url' | 'level' | 'bool';
+const KEYS: Record<Exclude<keyof Config, 'reportLimits' | 'directory'>, Kind> = {
   host: 'string',
   port: 'port',
   dataDir: 'string',
   databaseUrl: 'url',
   publicUrl: 'url',
   bootstrapToken: 'string',
+  sessionIdleMs: 'ms',
+  sessionMaxMs: 'ms',
+  loginMaxFailures: 'count',
+  loginAddressMaxFailures: 'count',
+  loginWindowMs: 'ms',
+  loginLockMs: 'ms',
+  auditRetentionDays: 'limit',
+  trustProxy: 'bool',
   logLevel: 'level',
   nodeName: 'string',
   leaseTtlMs: 'ms',
@@ -159,6 +195,7 @@ export const ENV_KEYS: Record<string, keyof Config> = {
   JOBCENTER_BOOTSTRAP_TOKEN: 'bootstrapToken',
   JOBCENTER_LOG_LEVEL: 'logLevel',
   JOBCENTER_NODE_NAME: 'nodeName',
+  JOBCENTER_TRUST_PROXY: 'trustProxy',
 };
 
 function coerce(key: string, kind: Kind, value: unknown, source: string): unknown {
@@ -173,6 +210,11 @@ function coerce(key: string, kind: Kind, value: unknown, source: string): unknow
       throw new ConfigError(`${where} must be one of ${LEVELS.join(', ')}, got ${JSON.stringify(value)}`);
     }
     return value;
+  }
+  if (kind === 'bool') {
+    if (value === true || value === 'true' || value === '1') return true;
+    if (value === false || value === 'false' || value === '0') return false;
+    throw new ConfigError(`${where} must be true or false, got ${JSON.stringify(value)}`);
   }
   if (kind === 'url') {
     if (typeof value !== 'string') throw new ConfigError(`${where} must be a URL string`);
@@ -213,6 +255,13 @@ function apply(target: Record<string, unknown>, values: Record<string, unknown>,
         (limits as Record<string, number>)[k] = n;
       }
       target.reportLimits = limits;
+      continue;
+    }
+    if (key === 'directory') {
+      if (source === 'environment' || source === 'flags') {
+        throw new ConfigError(`${source}: directory is set in the config file only`);
+      }
+      target.directory = value === null ? null : parseDirectoryConfig(value, source);
       continue;
     }
     const kind = KEYS[key as keyof typeof KEYS];

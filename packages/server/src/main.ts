@@ -3,9 +3,15 @@
  * by hand. `createJobCenter` builds; `start` listens and begins firing;
  * `stop` stops firing, lets in-flight deliveries finish, then closes.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Logger, pino } from 'pino';
 import { type App, buildApp } from './api/app.js';
+import { Accounts } from './auth/accounts.js';
+import { AuditLog } from './auth/audit.js';
+import { Directory } from './auth/directory.js';
+import { AccountHousekeeping } from './auth/housekeeping.js';
+import { Login } from './auth/login.js';
 import { type Clock, systemClock } from './clock.js';
 import { type Config, resolvePublicUrl } from './config.js';
 import { Dispatcher } from './dispatcher/dispatcher.js';
@@ -59,10 +65,38 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
   });
   const metrics = createMetrics();
   const serverKey = await store.settings.serverKey();
-  if (config.bootstrapToken && (await store.settings.bootstrapToken(config.bootstrapToken, clock.now()))) {
-    log.info('created the bootstrap admin API token');
-  }
-  let authRequired = await store.settings.hasTokens();
+  const accounts = new Accounts(store, clock, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs });
+  const audit = new AuditLog(store.audit, clock);
+  await createFirstAdmin(config, accounts, log);
+  const login = new Login({
+    store,
+    clock,
+    log,
+    accounts,
+    audit,
+    directory: config.directory ? new Directory(config.directory) : null,
+    policy: {
+      user: {
+        maxFailures: config.loginMaxFailures,
+        windowMs: config.loginWindowMs,
+        lockMs: config.loginLockMs,
+      },
+      address: {
+        maxFailures: config.loginAddressMaxFailures,
+        windowMs: config.loginWindowMs,
+        lockMs: config.loginLockMs,
+      },
+    },
+  });
+  const housekeeping = new AccountHousekeeping({
+    store,
+    clock,
+    log,
+    intervalMs: config.retentionIntervalMs,
+    sessionIdleMs: config.sessionIdleMs,
+    auditRetentionDays: config.auditRetentionDays,
+    batchSize: config.retentionBatchSize,
+  });
   const groupCache = new GroupCache({
     store,
     clock,
@@ -205,7 +239,11 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
       nextFireAt: (job) =>
         job.enabled ? (scheduler.nextFireOf(job.id) ?? scheduler.nextFireAfter(job, clock.now())) : null,
       flushDeliveries: () => dispatcher.flush(),
-      authRequired: () => authRequired,
+      accounts,
+      login,
+      audit,
+      secureCookies: (config.publicUrl ?? '').startsWith('https:'),
+      trustProxy: config.trustProxy,
     },
     log,
   );
@@ -220,7 +258,6 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     publicUrl = resolvePublicUrl(config, port);
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     listenUrl = `http://${host}:${port}`;
-    authRequired = await store.settings.hasTokens();
     // Deliveries a previous process left pending go out before new fires.
     await dispatcher.resumePending();
     timeLimits.start();
@@ -228,6 +265,7 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     groupCache.start();
     memberProbes.start();
     retention.start();
+    housekeeping.start();
     await leadership.start();
     log.info({ url: listenUrl, publicUrl, database: store.location }, 'JobCenter started');
     return listenUrl;
@@ -242,6 +280,7 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     await memberProbes.stop();
     await groupCache.stop();
     await retention.stop();
+    await housekeeping.stop();
     await app.close();
     await http.close();
     await store.close();
@@ -266,4 +305,31 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
       return stopping;
     },
   };
+}
+
+/** Where the password of the first admin is written on a fresh store. */
+export const FIRST_ADMIN_FILE = 'initial-admin-password';
+
+/**
+ * A store with no user gets one admin, so the API and console can be
+ * reached at all: with JOBCENTER_BOOTSTRAP_TOKEN, the user `admin` and an
+ * API token of that value; otherwise `admin` with a random password written
+ * (mode 0600) to `<data dir>/initial-admin-password`, never to the log.
+ */
+async function createFirstAdmin(config: Config, accounts: Accounts, log: Logger): Promise<void> {
+  if (config.bootstrapToken) {
+    if (await accounts.bootstrap(config.bootstrapToken)) {
+      log.info('created the admin user "admin" and its API token from JOBCENTER_BOOTSTRAP_TOKEN');
+    }
+    return;
+  }
+  const password = await accounts.createFirstAdmin();
+  if (password === null) return;
+  mkdirSync(config.dataDir, { recursive: true });
+  const file = join(config.dataDir, FIRST_ADMIN_FILE);
+  writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  log.warn(
+    { file },
+    'created the first admin user "admin"; its password is in this file: log in, change it, then delete the file',
+  );
 }

@@ -3,7 +3,7 @@
  * the problem, and leaves nothing half-written.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCenter, type TestCenter } from './helpers/center.js';
+import { ADMIN_HEADERS, startCenter, type TestCenter } from './helpers/center.js';
 
 type Err = { error: { code: string; message: string; field?: string } };
 
@@ -143,14 +143,14 @@ describe('API input validation (sqlite)', () => {
   it('refuses malformed JSON and non-JSON bodies', async () => {
     const bad = await fetch(`${tc.url}/api/v1/jobs`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...ADMIN_HEADERS, 'content-type': 'application/json' },
       body: '{"name":',
     });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as Err).error.code).toBe('validation_error');
     const text = await fetch(`${tc.url}/api/v1/jobs`, {
       method: 'POST',
-      headers: { 'content-type': 'text/plain' },
+      headers: { ...ADMIN_HEADERS, 'content-type': 'text/plain' },
       body: 'hello',
     });
     expect(text.status).toBe(415);
@@ -337,7 +337,7 @@ describe('API input validation (sqlite)', () => {
   });
 
   it('runs now with no body at all', async () => {
-    const res = await fetch(`${tc.url}/api/v1/jobs/dup/trigger`, { method: 'POST' });
+    const res = await fetch(`${tc.url}/api/v1/jobs/dup/trigger`, { method: 'POST', headers: ADMIN_HEADERS });
     expect(res.status).toBe(202);
     expect(((await res.json()) as { trigger: string }).trigger).toBe('manual');
   });

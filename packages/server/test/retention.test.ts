@@ -229,7 +229,7 @@ describe.each(DIALECTS)('retention on %s', (dialect) => {
   it('prunes runs of a deleted job by the server limits, readable until then, then forgets the job', async () => {
     const job = await addJob('deleted', { days: 1, count: null });
     const runs = await finishedRuns(job, daysAgo(0, 1, 2, 3, 4, 5));
-    expect(await store.jobs.delete(job.id)).toBe(true);
+    expect(await store.jobs.delete(job, Date.now())).toBe(true);
     expect(await store.runs.anyRunOf('deleted'), 'history readable by the old name').toBe(job.id);
 
     const first = await pruner({ days: 3, count: null }).prune();

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient } from './helpers/center.js';
+import { ADMIN_HEADERS, ADMIN_TOKEN, apiClient } from './helpers/center.js';
 import { guardProcesses } from './helpers/guard.js';
 import { freePort } from './helpers/ports.js';
 import { CLI, received, type Started, startServe, startWorker } from './helpers/processes.js';
@@ -48,7 +48,7 @@ describe('jobcenter serve (process, sqlite)', () => {
   async function serve(dataDir: string, port: number, env: Record<string, string> = {}): Promise<Started> {
     return startServe(
       ['--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir, '--config', configFile],
-      env,
+      { JOBCENTER_BOOTSTRAP_TOKEN: ADMIN_TOKEN, ...env },
     );
   }
 
@@ -57,7 +57,7 @@ describe('jobcenter serve (process, sqlite)', () => {
     const port = await freePort();
     const worker = await startWorker('w');
     let server = await serve(dataDir, port);
-    const api = apiClient(server.url);
+    const api = apiClient(server.url, ADMIN_HEADERS);
     await api('POST', '/api/v1/worker-groups', { name: 'g', members: [{ url: worker.url }] });
     await api('POST', '/api/v1/jobs', {
       name: 'slow',
@@ -91,7 +91,7 @@ describe('jobcenter serve (process, sqlite)', () => {
     const port = await freePort();
     const worker = await startWorker('w');
     let server = await serve(dataDir, port);
-    const api = apiClient(server.url);
+    const api = apiClient(server.url, ADMIN_HEADERS);
     await api('POST', '/api/v1/worker-groups', { name: 'g', members: [{ url: worker.url }] });
     for (const [name, misfire] of [
       ['skipper', 'skip'],

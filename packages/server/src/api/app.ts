@@ -2,6 +2,8 @@
  * Builds the HTTP app (routes, validation, errors, OpenAPI). It never
  * listens: the server owns listening and shutdown, tests use inject().
  */
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -14,8 +16,10 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { ApiError } from '../errors.js';
-import { registerAuth } from './auth.js';
+import { registerCaller } from './caller.js';
 import type { ApiContext } from './context.js';
+import { auditRoutes } from './routes/audit.js';
+import { authRoutes } from './routes/auth.js';
 import { callbackRoutes } from './routes/callbacks.js';
 import { cronRoutes } from './routes/cron.js';
 import { healthRoutes } from './routes/health.js';
@@ -24,6 +28,9 @@ import { homeRoutes } from './routes/home.js';
 import { jobRoutes } from './routes/jobs.js';
 import { overviewRoutes } from './routes/overview.js';
 import { runRoutes } from './routes/runs.js';
+import { teamRoutes } from './routes/teams.js';
+import { tokenRoutes } from './routes/tokens.js';
+import { userRoutes } from './routes/users.js';
 import { groupRoutes } from './routes/worker-groups.js';
 
 export type App = FastifyInstance;
@@ -51,6 +58,7 @@ export async function buildApp(ctx: ApiContext, logger: FastifyBaseLogger): Prom
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 4 * 1024 * 1024,
+    trustProxy: ctx.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === 'body' ? validators.body : validators.request).compile(schema),
@@ -86,6 +94,24 @@ export async function buildApp(ctx: ApiContext, logger: FastifyBaseLogger): Prom
       .send(new ApiError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`).toJSON()),
   );
 
+  await app.register(cookie);
+  await app.register(helmet, {
+    // The console is a same-origin single-page app; antd sets inline styles.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+      },
+    },
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -100,9 +126,9 @@ export async function buildApp(ctx: ApiContext, logger: FastifyBaseLogger): Prom
       security: [{ bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
-  registerAuth(app, ctx);
+  registerCaller(app, ctx);
   await app.register(healthRoutes(ctx));
   await app.register(homeRoutes(ctx.version));
   await app.register(jobRoutes(ctx), { prefix: '/api/v1' });
@@ -112,6 +138,11 @@ export async function buildApp(ctx: ApiContext, logger: FastifyBaseLogger): Prom
   await app.register(callbackRoutes(ctx), { prefix: '/api/v1' });
   await app.register(overviewRoutes(ctx), { prefix: '/api/v1' });
   await app.register(cronRoutes(), { prefix: '/api/v1' });
+  await app.register(authRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(userRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(teamRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(tokenRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(auditRoutes(ctx), { prefix: '/api/v1' });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

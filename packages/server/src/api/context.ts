@@ -1,3 +1,6 @@
+import type { Accounts } from '../auth/accounts.js';
+import type { AuditLog } from '../auth/audit.js';
+import type { Login } from '../auth/login.js';
 import type { Clock } from '../clock.js';
 import type { Job } from '../domain/job.js';
 import type { GroupManager } from '../manage/groups.js';
@@ -19,8 +22,13 @@ export interface ApiContext {
   nextFireAt(job: Job): number | null;
   /** Waits until delivery outcomes queued so far are written (before callbacks read a run). */
   flushDeliveries(): Promise<void>;
-  /** Whether API callers must present a token (true once any token exists). */
-  authRequired(): boolean;
+  accounts: Accounts;
+  login: Login;
+  audit: AuditLog;
+  /** Mark the session cookie `Secure` (the console is served over HTTPS). */
+  secureCookies: boolean;
+  /** Take client addresses from X-Forwarded-For. */
+  trustProxy: boolean;
   version: string;
   /** Serve /metrics without a token. Default true. */
   publicMetrics: boolean;

@@ -89,7 +89,17 @@ export const JobInput = Type.Object(
   {
     name: NAME,
     description: Type.Optional(Type.String({ maxLength: 4000 })),
-    team: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 128 }))),
+    team: Type.Optional(
+      Nullable(
+        Type.String({
+          pattern: JOB_NAME_PATTERN,
+          minLength: 1,
+          maxLength: 128,
+          description:
+            'The owning team (default "default"): its members may see and act on this per their role',
+        }),
+      ),
+    ),
     owner: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 128 }))),
     tags: Type.Optional(
       Type.Array(Type.String({ minLength: 1, maxLength: 64, pattern: '^[^,]+$' }), { maxItems: 50 }),
@@ -293,7 +303,17 @@ export const ProbeInput = Type.Object(
 export const GroupInput = Type.Object(
   {
     name: NAME,
-    team: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 128 }))),
+    team: Type.Optional(
+      Nullable(
+        Type.String({
+          pattern: JOB_NAME_PATTERN,
+          minLength: 1,
+          maxLength: 128,
+          description:
+            'The owning team (default "default"): its members may see and act on this per their role',
+        }),
+      ),
+    ),
     description: Type.Optional(Type.String({ maxLength: 4000 })),
     members: Type.Optional(Type.Array(MemberInput, { maxItems: 1000 })),
     probe: Type.Optional(

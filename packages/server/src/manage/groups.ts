@@ -2,6 +2,7 @@
 import type { GroupInput, HeartbeatInput } from '../api/schemas.js';
 import type { MemberStatus } from '../api/views.js';
 import type { Clock } from '../clock.js';
+import { DEFAULT_TEAM } from '../domain/user.js';
 import type { GroupMember, MemberProbe, WorkerGroup } from '../domain/worker-group.js';
 import { ApiError, invalid } from '../errors.js';
 import { newId, newSecret } from '../ids.js';
@@ -63,8 +64,12 @@ export class GroupManager {
     return group;
   }
 
-  async list(limit: number, cursor: string | undefined) {
-    const page = await this.store.groups.list(limit, cursor, { dynamicSeenSince: this.cache.liveSince() });
+  /** A page of groups by name, of `teams` only (null: every group). */
+  async list(limit: number, cursor: string | undefined, teams: readonly string[] | null) {
+    const page = await this.store.groups.list(limit, cursor, {
+      dynamicSeenSince: this.cache.liveSince(),
+      teams,
+    });
     if (page === 'bad_cursor')
       throw new ApiError('invalid_cursor', 'cursor: not a cursor of this list', 'cursor');
     return page;
@@ -93,7 +98,7 @@ export class GroupManager {
     const group: WorkerGroup = {
       id: newId(now),
       name: input.name,
-      team: input.team ?? null,
+      team: input.team ?? DEFAULT_TEAM,
       description: input.description ?? '',
       secret: input.secret ?? newSecret(),
       members: staticMembers(input),
@@ -124,7 +129,7 @@ export class GroupManager {
     const group: WorkerGroup = {
       ...current,
       name: input.name,
-      team: input.team ?? null,
+      team: input.team ?? DEFAULT_TEAM,
       description: input.description ?? '',
       members: staticMembers(input),
       probe: probe(input),

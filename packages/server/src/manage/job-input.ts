@@ -11,6 +11,7 @@ import {
   type JobRetention,
   type JobSpec,
 } from '../domain/job.js';
+import { DEFAULT_TEAM } from '../domain/user.js';
 import { ApiError, invalid } from '../errors.js';
 
 export interface JobInputDefaults {
@@ -79,7 +80,7 @@ export function toJobSpec(input: JobInput, defaults: JobInputDefaults): JobSpec 
   return {
     name: input.name,
     description: input.description ?? '',
-    team: input.team ?? null,
+    team: input.team ?? DEFAULT_TEAM,
     owner: input.owner ?? null,
     tags,
     schedule: { cron: input.schedule.cron.trim().replace(/\s+/g, ' '), timezone },

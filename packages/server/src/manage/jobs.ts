@@ -107,7 +107,7 @@ export class JobManager {
 
   async delete(idOrName: string): Promise<void> {
     const job = await this.get(idOrName);
-    await this.store.jobs.delete(job.id);
+    await this.store.jobs.delete(job, this.clock.now());
     this.events.jobChanged(job.id, null);
   }
 

@@ -8,7 +8,11 @@ import type { Database, WorkerGroupsTable } from './schema.js';
  * latest heartbeat is at or after `dynamicSeenSince` (epoch ms). Without it,
  * no dynamic member (enough to check that a group exists).
  */
-export type MemberFilter = { dynamicSeenSince?: number };
+export type MemberFilter = {
+  dynamicSeenSince?: number;
+  /** Only groups of these teams (a non-admin's view); absent or null: every group. */
+  teams?: readonly string[] | null;
+};
 
 export class GroupsRepo {
   constructor(private readonly db: Kysely<Database>) {}
@@ -140,6 +144,10 @@ export class GroupsRepo {
   ): Promise<{ groups: WorkerGroup[]; nextCursor: string | null }> {
     let query = this.db.selectFrom('worker_groups').selectAll();
     if (after !== undefined) query = query.where('name', '>', after);
+    if (filter.teams != null) {
+      if (filter.teams.length === 0) return { groups: [], nextCursor: null };
+      query = query.where('team', 'in', filter.teams);
+    }
     const rows = await query
       .orderBy('name')
       .limit(limit + 1)

@@ -1,6 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Job } from '../domain/job.js';
 import type { RunStatus } from '../domain/run.js';
+import { DEFAULT_TEAM } from '../domain/user.js';
 import { isId } from '../ids.js';
 import type { Dialect } from './dialect.js';
 import { decodeCursor, encodeCursor, fromJson, toJson } from './json.js';
@@ -122,6 +123,8 @@ export interface JobFilter {
   tag?: string | undefined;
   enabled?: boolean | undefined;
   lastStatus?: RunStatus | undefined;
+  /** Only jobs of these teams (a non-admin's view); null: every job. */
+  teams: readonly string[] | null;
 }
 
 export class JobsRepo {
@@ -142,9 +145,18 @@ export class JobsRepo {
     return Number(result.numUpdatedRows) > 0;
   }
 
-  async delete(id: string): Promise<boolean> {
-    const result = await this.db.deleteFrom('jobs').where('id', '=', id).executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+  /** Deletes the job, leaving a tombstone that keeps its team for the runs that stay. */
+  async delete(job: Job, now: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx.deleteFrom('jobs').where('id', '=', job.id).executeTakeFirst();
+      if (Number(result.numDeletedRows) === 0) return false;
+      await trx
+        .insertInto('job_tombstones')
+        .values({ job_id: job.id, name: job.name, team: job.team ?? DEFAULT_TEAM, deleted_at: now })
+        .onConflict((oc) => oc.column('job_id').doNothing())
+        .execute();
+      return true;
+    });
   }
 
   /** By id (26-character ULID) or by name. */
@@ -224,6 +236,10 @@ export class JobsRepo {
       );
     }
     if (filter.team !== undefined) query = query.where('jobs.team', '=', filter.team);
+    if (filter.teams !== null) {
+      if (filter.teams.length === 0) return { jobs: [], nextCursor: null };
+      query = query.where('jobs.team', 'in', filter.teams);
+    }
     if (filter.owner !== undefined) query = query.where('jobs.owner', '=', filter.owner);
     if (filter.tag !== undefined) {
       const tag = `%,${filter.tag.replace(/[\\%_]/g, (c) => `\\${c}`)},%`;
@@ -255,11 +271,33 @@ export class JobsRepo {
     return { jobs: page, nextCursor: rows.length > limit && last ? encodeCursor([last.name, 'jobs']) : null };
   }
 
-  async counts(): Promise<{ total: number; enabled: number }> {
-    const row = await this.db
+  /** Job counts per team, of `teams` only (null: every team). */
+  async countsByTeam(
+    teams: readonly string[] | null,
+  ): Promise<{ team: string; total: number; enabled: number }[]> {
+    if (teams !== null && teams.length === 0) return [];
+    let query = this.db
       .selectFrom('jobs')
-      .select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.sum<number>('enabled').as('enabled')])
-      .executeTakeFirstOrThrow();
-    return { total: Number(row.total), enabled: Number(row.enabled ?? 0) };
+      .select((eb) => [
+        'team',
+        eb.fn.countAll<number>().as('total'),
+        eb.fn.sum<number>('enabled').as('enabled'),
+      ])
+      .groupBy('team');
+    if (teams !== null) query = query.where('team', 'in', teams);
+    const rows = await query.orderBy('team').execute();
+    return rows.map((r) => ({ team: r.team ?? '', total: Number(r.total), enabled: Number(r.enabled ?? 0) }));
+  }
+
+  /** The team of a job, or of a deleted job (from its tombstone); null when unknown. */
+  async teamOf(jobId: string): Promise<string | null> {
+    const live = await this.db.selectFrom('jobs').select('team').where('id', '=', jobId).executeTakeFirst();
+    if (live) return live.team;
+    const gone = await this.db
+      .selectFrom('job_tombstones')
+      .select('team')
+      .where('job_id', '=', jobId)
+      .executeTakeFirst();
+    return gone?.team ?? null;
   }
 }

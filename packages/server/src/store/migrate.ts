@@ -6,6 +6,7 @@ import * as m003 from './migrations/003-routing-retry.js';
 import * as m004 from './migrations/004-members.js';
 import * as m005 from './migrations/005-retention.js';
 import * as m006 from './migrations/006-shard-late-result.js';
+import * as m007 from './migrations/007-accounts.js';
 import type { Database } from './schema.js';
 
 interface Migration {
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'members', up: m004.up },
   { version: 5, name: 'retention', up: m005.up },
   { version: 6, name: 'shard-late-result', up: m006.up },
+  { version: 7, name: 'accounts', up: m007.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

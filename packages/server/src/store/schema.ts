@@ -170,6 +170,86 @@ export interface ApiTokensTable {
   role: string;
   created_at: number;
   last_used_at: number | null;
+  /** The user the token acts for (migration 007). */
+  user_id: string | null;
+  /** JSON Grant; null: the owner's own rights at each call. */
+  scope: string | null;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface TeamsTable {
+  name: string;
+  description: string;
+  created_at: number;
+}
+
+export interface UsersTable {
+  id: string;
+  name: string;
+  display_name: string | null;
+  email: string | null;
+  phone: string | null;
+  /** 'local' or 'directory'. */
+  source: string;
+  password_hash: string | null;
+  admin: number;
+  /** Admin granted by a directory group; replaced at each directory login. */
+  directory_admin: number;
+  disabled: number;
+  created_at: number;
+  updated_at: number;
+  last_login_at: number | null;
+}
+
+export interface TeamMembersTable {
+  team: string;
+  user_id: string;
+  /** 'local' (set by an owner or admin) or 'directory' (replaced at each directory login). */
+  source: string;
+  role: string;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  /** Absolute expiry; the idle expiry is last_seen_at + the configured idle time. */
+  expires_at: number;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  window_start: number;
+  locked_until: number | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: number;
+  actor: string | null;
+  actor_kind: string;
+  token_id: string | null;
+  ip: string | null;
+  action: string;
+  target_type: string;
+  target: string | null;
+  team: string | null;
+  /** JSON object. */
+  details: string | null;
+}
+
+export interface JobTombstonesTable {
+  job_id: string;
+  name: string;
+  team: string;
+  deleted_at: number;
 }
 
 /** A closed minute of one job's runs, summarised for the trend chart. */
@@ -203,4 +283,11 @@ export interface Database {
   trend_state: TrendStateTable;
   run_shards: RunShardsTable;
   routing_positions: RoutingPositionsTable;
+  teams: TeamsTable;
+  users: UsersTable;
+  team_members: TeamMembersTable;
+  sessions: SessionsTable;
+  login_throttle: LoginThrottleTable;
+  audit_log: AuditLogTable;
+  job_tombstones: JobTombstonesTable;
 }

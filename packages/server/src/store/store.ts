@@ -1,21 +1,27 @@
 import type { ReportLimits } from '../domain/callback-rules.js';
+import { AuditRepo } from './audit-repo.js';
 import { type DatabaseOptions, openDatabase } from './database.js';
 import type { Dialect } from './dialect.js';
 import { GroupsRepo } from './groups-repo.js';
 import { JobsRepo } from './jobs-repo.js';
 import { LeaseRepo } from './lease-repo.js';
 import { LimitsRepo } from './limits-repo.js';
+import { LoginThrottleRepo } from './login-throttle-repo.js';
 import { MembersRepo } from './members-repo.js';
 import { migrate } from './migrate.js';
 import { ReportsRepo } from './reports-repo.js';
 import { RetentionRepo } from './retention-repo.js';
 import { RoutingRepo } from './routing-repo.js';
 import { RunsRepo } from './runs-repo.js';
+import { SessionsRepo } from './sessions-repo.js';
 import { SettingsRepo } from './settings-repo.js';
 import { ShardsRepo } from './shards-repo.js';
 import { SqliteHotPath } from './sqlite-hot-path.js';
 import { StatsRepo } from './stats-repo.js';
+import { TeamsRepo } from './teams-repo.js';
+import { TokensRepo } from './tokens-repo.js';
 import { TrendRepo } from './trend-repo.js';
+import { UsersRepo } from './users-repo.js';
 
 /** The store: one repository per concern, no connection or transaction exposed. */
 export interface Store {
@@ -34,6 +40,12 @@ export interface Store {
   readonly retention: RetentionRepo;
   readonly leases: LeaseRepo;
   readonly settings: SettingsRepo;
+  readonly users: UsersRepo;
+  readonly teams: TeamsRepo;
+  readonly sessions: SessionsRepo;
+  readonly tokens: TokensRepo;
+  readonly loginThrottle: LoginThrottleRepo;
+  readonly audit: AuditRepo;
   close(): Promise<void>;
 }
 
@@ -64,6 +76,12 @@ export async function openStore(options: DatabaseOptions & { reportLimits: Repor
     stats: new StatsRepo(db),
     leases: new LeaseRepo(db, dialect),
     settings: new SettingsRepo(db),
+    users: new UsersRepo(db, dialect),
+    teams: new TeamsRepo(db, dialect),
+    sessions: new SessionsRepo(db),
+    tokens: new TokensRepo(db),
+    loginThrottle: new LoginThrottleRepo(db),
+    audit: new AuditRepo(db),
     close,
   };
 }

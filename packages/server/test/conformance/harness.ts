@@ -8,7 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import type { ExpectStatic } from 'vitest';
 import type { Config } from '../../src/config.js';
-import { type Api, startCenter, type TestCenter } from '../helpers/center.js';
+import { ADMIN_TOKEN, type Api, startCenter, type TestCenter } from '../helpers/center.js';
 import { freePort } from '../helpers/ports.js';
 import { type Started, startProgram, stopAll } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
@@ -70,7 +70,7 @@ export async function startMisbehavingWorker(name: string): Promise<Started> {
   return startProgram(
     process.execPath,
     [FIXTURE],
-    { PORT: String(port), WORKER_NAME: name },
+    { PORT: String(port), WORKER_NAME: name, JOBCENTER_TOKEN: ADMIN_TOKEN },
     /listening \d+/,
     url,
   );

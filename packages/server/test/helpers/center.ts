@@ -3,7 +3,12 @@ import { type Config, loadConfig } from '../../src/config.js';
 import { createJobCenter, type JobCenter } from '../../src/main.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 
+/** The admin API token every test server is bootstrapped with (JOBCENTER_BOOTSTRAP_TOKEN). */
+export const ADMIN_TOKEN = 'jc_test-admin-token-0123456789';
+export const ADMIN_HEADERS = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
 export const FAST: Partial<Config> = {
+  bootstrapToken: ADMIN_TOKEN,
   leaseTtlMs: 1_500,
   leaseRenewMs: 200,
   monitorIntervalMs: 100,
@@ -76,7 +81,7 @@ export async function startCenter(
     center,
     db,
     url,
-    api: apiClient(url),
+    api: apiClient(url, ADMIN_HEADERS),
     stop: () => center.stop(),
     close: async () => {
       await center.stop();

@@ -1,8 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { allows, type Permission } from '../../domain/access.js';
+import type { Job } from '../../domain/job.js';
 import { RUN_STATUSES } from '../../domain/run.js';
+import { DEFAULT_TEAM } from '../../domain/user.js';
 import { ApiError, invalid } from '../../errors.js';
+import type { Caller } from '../caller.js';
 import type { ApiContext } from '../context.js';
+import { callerOf, requireTeam, teamOf, visibleTeams } from '../guard.js';
 import { ErrorBody, JobInput, JobView, ListQuery, listOf, RunView, StringEnum } from '../schemas.js';
 import { jobView, runView } from '../views.js';
 
@@ -19,9 +25,61 @@ export function parseTime(value: string | undefined, field: string): number | un
   return ms;
 }
 
+const jobNotFound = (idOrName: string) => () =>
+  new ApiError('job_not_found', `no job with id or name "${idOrName}"`);
+
 export const jobRoutes =
   (ctx: ApiContext): FastifyPluginAsyncTypebox =>
   async (app) => {
+    /** The job, once the caller may do `permission` on its team. */
+    async function jobFor(
+      request: FastifyRequest,
+      idOrName: string,
+      permission: Permission,
+      what: string,
+    ): Promise<{ job: Job; caller: Caller }> {
+      const job = await ctx.jobs.get(idOrName);
+      const caller = requireTeam(request, teamOf(job), permission, what, jobNotFound(idOrName));
+      return { job, caller };
+    }
+
+    /**
+     * A job may target a group only when its editor may edit that group's
+     * team too: otherwise an editor of one team could fire another team's
+     * workers. A group the caller cannot see reads as missing.
+     */
+    async function checkTargetGroup(
+      request: FastifyRequest,
+      group: string | null | undefined,
+    ): Promise<void> {
+      if (!group) return;
+      const found = await ctx.store.groups.find(group);
+      if (!found) return; // the job manager answers the missing group
+      const access = callerOf(request).access;
+      const team = teamOf(found);
+      if (allows(access, team, 'edit')) return;
+      if (!allows(access, team, 'read')) {
+        throw invalid('target.group', `no worker group named "${group}" (create it first)`);
+      }
+      throw new ApiError(
+        'forbidden',
+        `target.group: using worker group ${group} needs the editor role in its team ${team}`,
+        'target.group',
+      );
+    }
+
+    /** Checks the team a create or edit puts the job in; an admin's new team is created. */
+    async function checkJobTeam(request: FastifyRequest, team: string, what: string): Promise<Caller> {
+      const caller = requireTeam(
+        request,
+        team,
+        'edit',
+        what,
+        () => new ApiError('forbidden', `${what} needs the editor role in team ${team}`, 'team'),
+      );
+      await ctx.store.teams.ensure([team], ctx.clock.now());
+      return caller;
+    }
     app.get(
       '/jobs',
       {
@@ -50,6 +108,7 @@ export const jobRoutes =
             tag,
             lastStatus,
             enabled: status === undefined ? undefined : status === 'enabled',
+            teams: visibleTeams(request),
           },
           limit,
           cursor,
@@ -75,7 +134,18 @@ export const jobRoutes =
         },
       },
       async (request, reply) => {
+        const team = request.body.team ?? DEFAULT_TEAM;
+        const caller = await checkJobTeam(request, team, 'creating a job');
+        await checkTargetGroup(request, request.body.target.group);
         const job = await ctx.jobs.create(request.body);
+        await ctx.audit.record(
+          caller.actor,
+          'job.create',
+          { type: 'job', name: job.name, team },
+          {
+            after: jobView(job, null, null),
+          },
+        );
         const view = jobView(job, ctx.nextFireAt(job), null);
         return reply.status(201).send(job.secret ? { ...view, secret: job.secret } : view);
       },
@@ -92,7 +162,7 @@ export const jobRoutes =
         },
       },
       async (request) => {
-        const job = await ctx.jobs.get(request.params.job);
+        const { job } = await jobFor(request, request.params.job, 'read', 'reading a job');
         const last = await ctx.store.runs.latestRuns([job.id]);
         return jobView(job, ctx.nextFireAt(job), last.get(job.id));
       },
@@ -110,7 +180,22 @@ export const jobRoutes =
         },
       },
       async (request) => {
-        const { job, newSecret } = await ctx.jobs.replace(request.params.job, request.body);
+        const { job: before, caller } = await jobFor(request, request.params.job, 'edit', 'editing a job');
+        const team = request.body.team ?? DEFAULT_TEAM;
+        if (team !== teamOf(before)) await checkJobTeam(request, team, 'moving a job to another team');
+        if (request.body.target.group !== before.target.group) {
+          await checkTargetGroup(request, request.body.target.group);
+        }
+        const { job, newSecret } = await ctx.jobs.replace(before.id, request.body);
+        await ctx.audit.record(
+          caller.actor,
+          'job.update',
+          { type: 'job', name: job.name, team },
+          {
+            before: jobView(before, null, null),
+            after: jobView(job, null, null),
+          },
+        );
         const last = await ctx.store.runs.latestRuns([job.id]);
         const view = jobView(job, ctx.nextFireAt(job), last.get(job.id));
         // A job that just moved to an absolute target.url shows its new secret this once.
@@ -129,7 +214,16 @@ export const jobRoutes =
         },
       },
       async (request, reply) => {
-        await ctx.jobs.delete(request.params.job);
+        const { job, caller } = await jobFor(request, request.params.job, 'edit', 'deleting a job');
+        await ctx.jobs.delete(job.id);
+        await ctx.audit.record(
+          caller.actor,
+          'job.delete',
+          { type: 'job', name: job.name, team: teamOf(job) },
+          {
+            before: jobView(job, null, null),
+          },
+        );
         return reply.status(204).send(null);
       },
     );
@@ -149,7 +243,20 @@ export const jobRoutes =
           },
         },
         async (request) => {
-          const job = await ctx.jobs.setEnabled(request.params.job, enabled);
+          const found = await jobFor(
+            request,
+            request.params.job,
+            'operate',
+            `${action === 'pause' ? 'pausing' : 'resuming'} a job`,
+          );
+          const job = await ctx.jobs.setEnabled(found.job.id, enabled);
+          if (found.job.enabled !== enabled) {
+            await ctx.audit.record(found.caller.actor, `job.${action}`, {
+              type: 'job',
+              name: job.name,
+              team: teamOf(job),
+            });
+          }
           const last = await ctx.store.runs.latestRuns([job.id]);
           return jobView(job, ctx.nextFireAt(job), last.get(job.id));
         },
@@ -177,7 +284,17 @@ export const jobRoutes =
         },
       },
       async (request, reply) => {
-        const run = await ctx.jobs.trigger(request.params.job, request.body?.params);
+        const { job, caller } = await jobFor(request, request.params.job, 'operate', 'running a job now');
+        const run = await ctx.jobs.trigger(job.id, request.body?.params);
+        await ctx.audit.record(
+          caller.actor,
+          'job.trigger',
+          { type: 'job', name: job.name, team: teamOf(job) },
+          {
+            runId: run.id,
+            params: request.body?.params ?? null,
+          },
+        );
         return reply.status(202).send(runView(run, []));
       },
     );
@@ -194,12 +311,17 @@ export const jobRoutes =
         },
       },
       async (request) => {
-        const job = await ctx.jobs.get(request.params.job);
+        const { job, caller } = await jobFor(request, request.params.job, 'own', "revealing a job's secret");
         if (job.secret === null)
           throw invalid(
             'target',
             "this job uses its worker group's secret (see /worker-groups/{name}/secret/reveal)",
           );
+        await ctx.audit.record(caller.actor, 'job.secret_reveal', {
+          type: 'job',
+          name: job.name,
+          team: teamOf(job),
+        });
         return { job: job.name, secret: job.secret };
       },
     );
@@ -214,7 +336,13 @@ export const jobRoutes =
         },
       },
       async (request) => {
-        const job = await ctx.jobs.rotateSecret(request.params.job);
+        const found = await jobFor(request, request.params.job, 'own', "rotating a job's secret");
+        const job = await ctx.jobs.rotateSecret(found.job.id);
+        await ctx.audit.record(found.caller.actor, 'job.secret_rotate', {
+          type: 'job',
+          name: job.name,
+          team: teamOf(job),
+        });
         return { job: job.name, secret: job.secret as string };
       },
     );
@@ -242,7 +370,14 @@ export const jobRoutes =
         const job = await ctx.store.jobs.find(idOrName);
         // The history of a deleted job stays readable by its id.
         const jobId = job?.id ?? (await ctx.store.runs.anyRunOf(idOrName));
-        if (!jobId) throw new ApiError('job_not_found', `no job with id or name "${idOrName}"`);
+        if (!jobId) throw jobNotFound(idOrName)();
+        // A deleted job's runs belong to the team it had (its tombstone); unknown: admins only.
+        const team = job ? teamOf(job) : await ctx.store.jobs.teamOf(jobId);
+        if (team === null) {
+          if (!callerOf(request).access.admin) throw jobNotFound(idOrName)();
+        } else {
+          requireTeam(request, team, 'read', "reading a job's runs", jobNotFound(idOrName));
+        }
         const { from, to, status, limit = 50, cursor } = request.query;
         const page = await ctx.store.runs.history(
           jobId,
@@ -287,7 +422,7 @@ export const jobRoutes =
         },
       },
       async (request) => {
-        const job = await ctx.jobs.get(request.params.job);
+        const { job } = await jobFor(request, request.params.job, 'read', "reading a job's trend");
         const to = parseTime(request.query.to, 'to') ?? ctx.clock.now();
         const from = parseTime(request.query.from, 'from') ?? to - 7 * 86_400_000;
         if (from >= to) throw invalid('from', 'must be before to');

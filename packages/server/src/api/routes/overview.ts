@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { iso } from '../../clock.js';
 import type { ApiContext } from '../context.js';
+import { visibleTeams } from '../guard.js';
 
 export const overviewRoutes =
   (ctx: ApiContext): FastifyPluginAsyncTypebox =>
@@ -15,18 +16,28 @@ export const overviewRoutes =
           response: { 200: Type.Unknown() },
         },
       },
-      async () => {
+      async (request) => {
         const now = ctx.clock.now();
         const since = now - 86_400_000;
-        const [jobs, runs, running, runningCount, failures] = await Promise.all([
-          ctx.store.jobs.counts(),
-          ctx.store.stats.runCounts(since),
-          ctx.store.stats.openRuns(50),
-          ctx.store.stats.countOpen(),
-          ctx.store.stats.recentFailures(since, 20),
+        // Every figure counts only what the caller may read.
+        const teams = visibleTeams(request);
+        const [perTeam, runs, running, runningCount, failures] = await Promise.all([
+          ctx.store.jobs.countsByTeam(teams),
+          ctx.store.stats.runCounts(since, teams),
+          ctx.store.stats.openRuns(50, teams),
+          ctx.store.stats.countOpen(teams),
+          ctx.store.stats.recentFailures(since, 20, teams),
         ]);
+        const total = perTeam.reduce((n, t) => n + t.total, 0);
+        const enabled = perTeam.reduce((n, t) => n + t.enabled, 0);
         return {
-          jobs: { total: jobs.total, enabled: jobs.enabled, paused: jobs.total - jobs.enabled },
+          jobs: { total, enabled, paused: total - enabled },
+          jobsPerTeam: perTeam.map((t) => ({
+            team: t.team,
+            total: t.total,
+            enabled: t.enabled,
+            paused: t.total - t.enabled,
+          })),
           runs24h: { ...runs.byStatus, timedOut: runs.timedOut },
           runningNow: {
             count: runningCount,

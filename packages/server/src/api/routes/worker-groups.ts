@@ -1,7 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import type { Permission } from '../../domain/access.js';
+import { DEFAULT_TEAM } from '../../domain/user.js';
 import type { WorkerGroup } from '../../domain/worker-group.js';
+import { ApiError } from '../../errors.js';
+import type { Caller } from '../caller.js';
 import type { ApiContext } from '../context.js';
+import { requireTeam, teamOf, visibleTeams } from '../guard.js';
 import { ErrorBody, GroupInput, GroupView, ListQuery, listOf } from '../schemas.js';
 import { groupView } from '../views.js';
 
@@ -16,6 +22,40 @@ export const groupRoutes =
       return groupView(group, await ctx.groups.memberStatuses([group]), withSecret);
     }
 
+    /** The group, once the caller may do `permission` on its team; unseen groups read as missing. */
+    async function groupFor(
+      request: FastifyRequest,
+      name: string,
+      permission: Permission,
+      what: string,
+    ): Promise<{ group: WorkerGroup; caller: Caller }> {
+      const group = await ctx.groups.get(name);
+      const hidden = () => new ApiError('group_not_found', `no worker group named "${name}"`);
+      return { group, caller: requireTeam(request, teamOf(group), permission, what, hidden) };
+    }
+
+    /** Checks the team a create or edit puts the group in; an admin's new team is created. */
+    async function checkGroupTeam(request: FastifyRequest, team: string, what: string): Promise<Caller> {
+      const caller = requireTeam(
+        request,
+        team,
+        'edit',
+        what,
+        () => new ApiError('forbidden', `${what} needs the editor role in team ${team}`, 'team'),
+      );
+      await ctx.store.teams.ensure([team], ctx.clock.now());
+      return caller;
+    }
+
+    /** A group as the audit log keeps it: no secret. */
+    const snapshot = (group: WorkerGroup) => ({
+      name: group.name,
+      team: group.team,
+      description: group.description,
+      members: group.members.filter((m) => !m.dynamic).map((m) => ({ url: m.url, name: m.name })),
+      probe: group.probe,
+    });
+
     app.get(
       '/worker-groups',
       {
@@ -27,7 +67,11 @@ export const groupRoutes =
         },
       },
       async (request) => {
-        const page = await ctx.groups.list(request.query.limit ?? 50, request.query.cursor);
+        const page = await ctx.groups.list(
+          request.query.limit ?? 50,
+          request.query.cursor,
+          visibleTeams(request),
+        );
         const statusOf = await ctx.groups.memberStatuses(page.groups);
         return { items: page.groups.map((g) => groupView(g, statusOf)), nextCursor: page.nextCursor };
       },
@@ -43,8 +87,20 @@ export const groupRoutes =
           response: { 201: GroupView, ...errors },
         },
       },
-      async (request, reply) =>
-        reply.status(201).send(await view(await ctx.groups.create(request.body), true)),
+      async (request, reply) => {
+        const team = request.body.team ?? DEFAULT_TEAM;
+        const caller = await checkGroupTeam(request, team, 'creating a worker group');
+        const group = await ctx.groups.create(request.body);
+        await ctx.audit.record(
+          caller.actor,
+          'group.create',
+          { type: 'group', name: group.name, team },
+          {
+            after: snapshot(group),
+          },
+        );
+        return reply.status(201).send(await view(group, true));
+      },
     );
 
     app.get(
@@ -57,7 +113,8 @@ export const groupRoutes =
           response: { 200: GroupView, 404: ErrorBody },
         },
       },
-      async (request) => view(await ctx.groups.get(request.params.name)),
+      async (request) =>
+        view((await groupFor(request, request.params.name, 'read', 'reading a worker group')).group),
     );
 
     app.put(
@@ -72,7 +129,28 @@ export const groupRoutes =
           response: { 200: GroupView, ...errors },
         },
       },
-      async (request) => view(await ctx.groups.replace(request.params.name, request.body)),
+      async (request) => {
+        const { group: before, caller } = await groupFor(
+          request,
+          request.params.name,
+          'edit',
+          'editing a worker group',
+        );
+        const team = request.body.team ?? DEFAULT_TEAM;
+        if (team !== teamOf(before))
+          await checkGroupTeam(request, team, 'moving a worker group to another team');
+        const group = await ctx.groups.replace(before.name, request.body);
+        await ctx.audit.record(
+          caller.actor,
+          'group.update',
+          { type: 'group', name: group.name, team },
+          {
+            before: snapshot(before),
+            after: snapshot(group),
+          },
+        );
+        return view(group);
+      },
     );
 
     app.delete(
@@ -86,7 +164,21 @@ export const groupRoutes =
         },
       },
       async (request, reply) => {
-        await ctx.groups.delete(request.params.name);
+        const { group, caller } = await groupFor(
+          request,
+          request.params.name,
+          'edit',
+          'deleting a worker group',
+        );
+        await ctx.groups.delete(group.name);
+        await ctx.audit.record(
+          caller.actor,
+          'group.delete',
+          { type: 'group', name: group.name, team: teamOf(group) },
+          {
+            before: snapshot(group),
+          },
+        );
         return reply.status(204).send(null);
       },
     );
@@ -101,7 +193,20 @@ export const groupRoutes =
           response: { 200: GroupView, 404: ErrorBody },
         },
       },
-      async (request) => view(await ctx.groups.get(request.params.name), true),
+      async (request) => {
+        const { group, caller } = await groupFor(
+          request,
+          request.params.name,
+          'own',
+          "revealing a group's secret",
+        );
+        await ctx.audit.record(caller.actor, 'group.secret_reveal', {
+          type: 'group',
+          name: group.name,
+          team: teamOf(group),
+        });
+        return view(group, true);
+      },
     );
 
     app.post(
@@ -114,6 +219,15 @@ export const groupRoutes =
           response: { 200: GroupView, 404: ErrorBody },
         },
       },
-      async (request) => view(await ctx.groups.rotateSecret(request.params.name), true),
+      async (request) => {
+        const found = await groupFor(request, request.params.name, 'own', "rotating a group's secret");
+        const group = await ctx.groups.rotateSecret(found.group.name);
+        await ctx.audit.record(found.caller.actor, 'group.secret_rotate', {
+          type: 'group',
+          name: group.name,
+          team: teamOf(group),
+        });
+        return view(group, true);
+      },
     );
   };
