@@ -2,6 +2,7 @@
 /** The `jobcenter` command. */
 import { Command } from 'commander';
 import { VERSION } from '../main.js';
+import { registerAccountCommands, UsageError } from './accounts.js';
 import { serve } from './serve.js';
 
 const program = new Command();
@@ -26,7 +27,10 @@ program
   )
   .action(serve);
 
+registerAccountCommands(program);
+
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`jobcenter: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
+  // Bad input (names, passwords, configuration) exits 2, like bad flags; anything else 1.
+  process.exit(err instanceof UsageError || (err instanceof Error && err.name === 'ConfigError') ? 2 : 1);
 });
