@@ -26,6 +26,7 @@ import { waitFor } from './wait.js';
 const SLAPD = '/usr/sbin/slapd';
 const SLAPADD = '/usr/sbin/slapadd';
 const LDAPMODIFY = '/usr/bin/ldapmodify';
+const OPENSSL = '/usr/bin/openssl';
 const SCHEMA = '/etc/ldap/schema';
 const MODULES = '/usr/lib/ldap';
 
@@ -175,8 +176,9 @@ function slapdConf(dir: string, rootPassword: string, tls: boolean): string {
 }
 
 function writeCertificate(dir: string): void {
+  if (!existsSync(OPENSSL)) throw new Error('the TLS tests need openssl: apt-get install openssl');
   execFileSync(
-    'openssl',
+    OPENSSL,
     [
       'req',
       '-x509',
