@@ -128,6 +128,14 @@ describe.skipIf(!slapdAvailable())('Directory against slapd', () => {
     expect(user.name).toBe('alice');
   });
 
+  it("puts the directory's spelling of the name into a groupFilter's {username}", async () => {
+    const directory = new Directory(
+      configFor(slapd, { groupFilter: `(member=uid={username},${PEOPLE_DN})` }),
+    );
+    const bob = await directory.authenticate('BOB', passwordOf('bob'));
+    expect([...bob.groups].sort()).toEqual([groupDn('billing-ops'), groupDn('reports-viewers')].sort());
+  });
+
   it('answers the same invalid_credentials for a wrong password and an unknown user', async () => {
     const directory = new Directory(configFor(slapd));
     const wrong = await failure(directory.authenticate('alice', 'not-her-password'));

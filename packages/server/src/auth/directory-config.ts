@@ -65,7 +65,7 @@ export interface DirectoryConfig {
   groupBase: string | undefined;
   /**
    * The group search filter, used with `groupBase`; `{dn}` is replaced with the user's escaped DN and
-   * `{username}` with the escaped login name. Default `(|(member={dn})(uniqueMember={dn}))`.
+   * `{username}` with their escaped `attributes.name` value. Default `(|(member={dn})(uniqueMember={dn}))`.
    */
   groupFilter: string;
   /** Group mappings; a user's rights are the union of every mapping whose group they are in. Default none. */

@@ -64,7 +64,8 @@ export class Directory {
   /** The user named `username` if `password` is theirs; throws DirectoryError otherwise. */
   async authenticate(username: string, password: string): Promise<DirectoryUser> {
     // An empty password would make the bind an unauthenticated one, which succeeds (RFC 4513 5.1.2).
-    if (username.trim() === '' || password === '') {
+    const login = username.trim();
+    if (login === '' || password === '') {
       throw new DirectoryError('invalid_credentials', INVALID_CREDENTIALS);
     }
     const { attributes } = this.config;
@@ -81,7 +82,7 @@ export class Directory {
       const { searchEntries } = await this.step('user search', () =>
         service.search(this.config.userBase, {
           scope: 'sub',
-          filter: this.config.userFilter.replaceAll('{username}', escapeFilterValue(username)),
+          filter: this.config.userFilter.replaceAll('{username}', escapeFilterValue(login)),
           sizeLimit: 2,
           attributes: wanted,
         }),
@@ -99,10 +100,12 @@ export class Directory {
       await this.open(user);
       await this.step('user bind', () => user.bind(entry.dn, password));
 
-      const groups = await this.groupsOf(service, entry, username);
+      // The directory's spelling of the name, which a case-sensitive memberUid match needs.
+      const name = first(entry, attributes.name) ?? login;
+      const groups = await this.groupsOf(service, entry, name);
       return {
         dn: entry.dn,
-        name: (first(entry, attributes.name) ?? username.trim()).toLowerCase(),
+        name: name.toLowerCase(),
         displayName: first(entry, attributes.displayName),
         email: first(entry, attributes.email),
         phone: first(entry, attributes.phone),
@@ -114,12 +117,12 @@ export class Directory {
     }
   }
 
-  private async groupsOf(service: Client, entry: Entry, username: string): Promise<string[]> {
+  private async groupsOf(service: Client, entry: Entry, name: string): Promise<string[]> {
     const { groupBase, groupFilter } = this.config;
     if (groupBase === undefined) return all(entry, this.config.attributes.memberOf);
     const filter = groupFilter
       .replaceAll('{dn}', escapeFilterValue(entry.dn))
-      .replaceAll('{username}', escapeFilterValue(username));
+      .replaceAll('{username}', escapeFilterValue(name));
     const { searchEntries } = await this.step('group search', () =>
       service.search(groupBase, { scope: 'sub', filter, attributes: ['1.1'] }),
     );

@@ -278,6 +278,8 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
     execFileSync(SLAPADD, ['-q', '-f', conf, '-l', join(dir, 'seed.ldif')], { stdio: 'pipe' });
     const started = await launch(conf, tls);
     server = started.server;
+    // Also when the afterEach guard kills a slapd a test forgot.
+    server.child.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     await ldapmodify(started.url, passwordFile, groupsLdif());
     return {
       url: started.url,
