@@ -175,7 +175,15 @@ export function parseDirectoryConfig(value: unknown, source: string): DirectoryC
   return {
     url,
     startTls,
-    tls: { caFile, ca, rejectUnauthorized: flag('.tls.rejectUnauthorized', tls.rejectUnauthorized, true) },
+    tls: {
+      caFile,
+      ca,
+      rejectUnauthorized: flag(
+        '.tls.rejectUnauthorized',
+        tls.rejectUnauthorized,
+        DIRECTORY_DEFAULTS.rejectUnauthorized,
+      ),
+    },
     bindDn,
     bindPassword,
     userBase: text('.userBase', d.userBase),
