@@ -110,7 +110,13 @@ export class Login {
       throw new ApiError('directory_unavailable', `directory login is not possible now: ${message}`);
     }
     const synced = await store.users.syncDirectoryUser(
-      { name, displayName: entry.displayName, email: entry.email, phone: entry.phone, grant: entry.grant },
+      {
+        name: entry.name,
+        displayName: entry.displayName,
+        email: entry.email,
+        phone: entry.phone,
+        grant: entry.grant,
+      },
       newId(clock.now()),
       clock.now(),
     );
