@@ -25,7 +25,7 @@ describe.each(DIALECTS)('account CLI on %s', (dialect) => {
   /** Runs the CLI against the test database; answers exit code, stdout, stderr. */
   function cli(args: string[], input?: string) {
     const store = db?.databaseUrl ? ['--database-url', db.databaseUrl] : ['--data-dir', db?.dataDir ?? ''];
-    const env = { ...process.env, JOBCENTER_LOG_LEVEL: 'silent' };
+    const env: NodeJS.ProcessEnv = { ...process.env, JOBCENTER_LOG_LEVEL: 'silent' };
     delete env.DATABASE_URL;
     const result = spawnSync(process.execPath, [CLI, ...args, ...store], {
       encoding: 'utf8',
