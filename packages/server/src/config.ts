@@ -37,6 +37,8 @@ export interface Config {
   auditRetentionDays: number | null;
   /** Take the client address from X-Forwarded-For (behind a load balancer). Default false. */
   trustProxy: boolean;
+  /** Serve /metrics without credentials; false: it needs a session or an API token. Default true. */
+  publicMetrics: boolean;
   /** Directory (LDAP / Active Directory) login; null: local users only. Config file only. */
   directory: DirectoryConfig | null;
   /** Log level (pino). Default info. */
@@ -104,6 +106,7 @@ export const DEFAULTS: Config = {
   loginLockMs: 900_000,
   auditRetentionDays: 365,
   trustProxy: false,
+  publicMetrics: true,
   directory: null,
   logLevel: 'info',
   nodeName: undefined,
@@ -158,6 +161,7 @@ const KEYS: Record<Exclude<keyof Config, 'reportLimits' | 'directory'>, Kind> = 
   loginLockMs: 'ms',
   auditRetentionDays: 'limit',
   trustProxy: 'bool',
+  publicMetrics: 'bool',
   logLevel: 'level',
   nodeName: 'string',
   leaseTtlMs: 'ms',
@@ -196,6 +200,7 @@ export const ENV_KEYS: Record<string, keyof Config> = {
   JOBCENTER_LOG_LEVEL: 'logLevel',
   JOBCENTER_NODE_NAME: 'nodeName',
   JOBCENTER_TRUST_PROXY: 'trustProxy',
+  JOBCENTER_PUBLIC_METRICS: 'publicMetrics',
 };
 
 function coerce(key: string, kind: Kind, value: unknown, source: string): unknown {

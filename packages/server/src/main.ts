@@ -235,7 +235,7 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
       metrics,
       serverKey,
       version: VERSION,
-      publicMetrics: true,
+      publicMetrics: config.publicMetrics,
       nextFireAt: (job) =>
         job.enabled ? (scheduler.nextFireOf(job.id) ?? scheduler.nextFireAfter(job, clock.now())) : null,
       flushDeliveries: () => dispatcher.flush(),

@@ -118,12 +118,21 @@ export async function buildApp(ctx: ApiContext, logger: FastifyBaseLogger): Prom
       info: {
         title: 'JobCenter API',
         version: ctx.version,
-        description: 'Jobs, worker groups, runs and worker callbacks. See docs/protocol.md.',
+        description:
+          'Jobs, worker groups, runs, worker callbacks, accounts and the audit log. See docs/protocol.md.',
       },
       components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API token (jc_…)' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'jobcenter_session',
+            description: 'The console session; writes also need the X-CSRF-Token header',
+          },
+        },
       },
-      security: [{ bearer: [] }],
+      security: [{ bearer: [] }, { session: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });

@@ -26,6 +26,7 @@ export const authRoutes =
     app.post(
       '/auth/login',
       {
+        bodyLimit: 16 * 1024,
         schema: {
           tags: ['auth'],
           summary: 'Log in (local or directory user); sets the session cookie and answers the CSRF token',
