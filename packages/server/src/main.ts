@@ -16,6 +16,7 @@ import { type Clock, systemClock } from './clock.js';
 import { type Config, resolvePublicUrl } from './config.js';
 import { Dispatcher } from './dispatcher/dispatcher.js';
 import { HttpClient } from './dispatcher/http-client.js';
+import { sendTestTrigger } from './dispatcher/test-trigger.js';
 import { collectGarbage } from './heap.js';
 import { GroupCache } from './manage/group-cache.js';
 import { GroupManager } from './manage/groups.js';
@@ -239,6 +240,8 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
       nextFireAt: (job) =>
         job.enabled ? (scheduler.nextFireOf(job.id) ?? scheduler.nextFireAfter(job, clock.now())) : null,
       flushDeliveries: () => dispatcher.flush(),
+      testTrigger: (job, member, secret, params) =>
+        sendTestTrigger({ http, clock, serverKey, publicUrl: () => publicUrl }, job, member, secret, params),
       accounts,
       login,
       audit,

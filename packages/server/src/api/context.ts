@@ -2,6 +2,7 @@ import type { Accounts } from '../auth/accounts.js';
 import type { AuditLog } from '../auth/audit.js';
 import type { Login } from '../auth/login.js';
 import type { Clock } from '../clock.js';
+import type { TestTriggerResult } from '../dispatcher/test-trigger.js';
 import type { Job } from '../domain/job.js';
 import type { GroupManager } from '../manage/groups.js';
 import type { JobManager } from '../manage/jobs.js';
@@ -22,6 +23,13 @@ export interface ApiContext {
   nextFireAt(job: Job): number | null;
   /** Waits until delivery outcomes queued so far are written (before callbacks read a run). */
   flushDeliveries(): Promise<void>;
+  /** One signed test trigger of `job` to `member` (a group member's URL; ignored for url targets), not recorded. */
+  testTrigger(
+    job: Job,
+    member: string,
+    secret: string,
+    params: Record<string, unknown>,
+  ): Promise<TestTriggerResult>;
   accounts: Accounts;
   login: Login;
   audit: AuditLog;

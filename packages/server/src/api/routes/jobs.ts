@@ -25,6 +25,26 @@ export function parseTime(value: string | undefined, field: string): number | un
   return ms;
 }
 
+const TestTriggerView = Type.Object({
+  runId: Type.String({ description: 'The id the trigger carried; no such run is stored' }),
+  member: Type.String(),
+  url: Type.String(),
+  sentAt: Type.String({ format: 'date-time' }),
+  httpStatus: Type.Union([Type.Integer(), Type.Null()]),
+  latencyMs: Type.Number(),
+  outcome: StringEnum(['accepted', 'finished', 'failed'] as const),
+  result: Type.Union([
+    Type.Object({
+      status: Type.String(),
+      message: Type.Union([Type.String(), Type.Null()]),
+      output: Type.Unknown(),
+    }),
+    Type.Null(),
+  ]),
+  error: Type.Union([Type.String(), Type.Null()]),
+  body: Type.Union([Type.String(), Type.Null()]),
+});
+
 const jobNotFound = (idOrName: string) => () =>
   new ApiError('job_not_found', `no job with id or name "${idOrName}"`);
 
@@ -296,6 +316,72 @@ export const jobRoutes =
           },
         );
         return reply.status(202).send(runView(run, []));
+      },
+    );
+
+    app.post(
+      '/jobs/:job/test-trigger',
+      {
+        schema: {
+          tags: ['jobs'],
+          summary:
+            'Send one signed test trigger ("trigger": "test", header X-JobCenter-Test: 1) to one member; not recorded as a run',
+          params: JobParam,
+          body: Type.Optional(
+            Type.Object(
+              {
+                member: Type.Optional(
+                  Type.String({
+                    maxLength: 2048,
+                    description: "A member's URL; default the group's first member",
+                  }),
+                ),
+                params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+          response: { 200: TestTriggerView, ...errors },
+        },
+        preValidation: async (request) => {
+          if (request.body === undefined || request.body === null) request.body = {};
+        },
+      },
+      async (request) => {
+        const { job, caller } = await jobFor(request, request.params.job, 'operate', 'test-triggering a job');
+        let member = job.target.url ?? '';
+        let secret = job.secret ?? '';
+        if (job.target.group !== null) {
+          const group = await ctx.groups.get(job.target.group);
+          const wanted = request.body?.member;
+          const chosen =
+            wanted === undefined ? group.members[0] : group.members.find((m) => m.url === wanted);
+          if (!chosen) {
+            throw invalid(
+              'member',
+              wanted === undefined
+                ? `worker group ${group.name} has no member to send to`
+                : `not a member of worker group ${group.name}: ${wanted}`,
+            );
+          }
+          member = chosen.url;
+          secret = (await ctx.groups.signingKey(group.name)).secret;
+        }
+        const result = await ctx.testTrigger(job, member, secret, request.body?.params ?? {});
+        await ctx.audit.record(
+          caller.actor,
+          'job.test_trigger',
+          { type: 'job', name: job.name, team: teamOf(job) },
+          {
+            member: result.member,
+            httpStatus: result.httpStatus,
+            outcome: result.outcome,
+          },
+        );
+        return {
+          ...result,
+          sentAt: new Date(result.sentAt).toISOString(),
+        };
       },
     );
 
