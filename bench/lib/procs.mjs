@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BENCH_DIR, CLI, log, onCleanup, round, serverRequire, sleep, summary, tempDir } from './common.mjs';
 
+/** The admin API token every benchmark server is bootstrapped with. */
+export const BENCH_TOKEN = 'jc_bench-admin-token-0123456789';
+
 const undici = serverRequire('undici');
 
 /** Waits for a child to exit; SIGKILLs it after `ms`. */
@@ -99,7 +102,15 @@ export async function startJobCenter({
   writeFileSync(
     file,
     JSON.stringify(
-      { host: '127.0.0.1', port, dataDir, ...(databaseUrl ? { databaseUrl } : {}), logLevel, ...config },
+      {
+        host: '127.0.0.1',
+        port,
+        dataDir,
+        ...(databaseUrl ? { databaseUrl } : {}),
+        logLevel,
+        bootstrapToken: BENCH_TOKEN,
+        ...config,
+      },
       null,
       2,
     ),
@@ -189,7 +200,10 @@ export async function startJobCenter({
     const res = await pool.request({
       method,
       path: `/api/v1${path}`,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${BENCH_TOKEN}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
