@@ -56,3 +56,25 @@ export function visibleTeams(request: FastifyRequest): string[] | null {
 export function teamOf(thing: { team: string | null }): string {
   return thing.team ?? DEFAULT_TEAM;
 }
+
+/**
+ * Checks the team a create or edit puts a job or group in (editor there);
+ * a team that does not exist yet (only an admin gets this far) is created.
+ */
+export async function requireTeamForWrite(
+  request: FastifyRequest,
+  teams: { ensure(names: readonly string[], now: number): Promise<void> },
+  now: number,
+  team: string,
+  what: string,
+): Promise<Caller> {
+  const caller = requireTeam(
+    request,
+    team,
+    'edit',
+    what,
+    () => new ApiError('forbidden', `${what} needs the editor role in team ${team}`, 'team'),
+  );
+  await teams.ensure([team], now);
+  return caller;
+}

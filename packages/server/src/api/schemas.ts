@@ -24,6 +24,12 @@ const Seconds = (description: string) =>
 export const JOB_NAME_PATTERN = '^[a-z0-9][a-z0-9._-]*$';
 const NAME = Type.String({ pattern: JOB_NAME_PATTERN, minLength: 1, maxLength: 128 });
 const Iso = Type.String({ format: 'date-time' });
+const TEAM = Type.String({
+  pattern: JOB_NAME_PATTERN,
+  minLength: 1,
+  maxLength: 128,
+  description: 'The owning team (default "default"): its members may see and act on this per their role',
+});
 
 export const JobTargetInput = Type.Object(
   {
@@ -89,17 +95,7 @@ export const JobInput = Type.Object(
   {
     name: NAME,
     description: Type.Optional(Type.String({ maxLength: 4000 })),
-    team: Type.Optional(
-      Nullable(
-        Type.String({
-          pattern: JOB_NAME_PATTERN,
-          minLength: 1,
-          maxLength: 128,
-          description:
-            'The owning team (default "default"): its members may see and act on this per their role',
-        }),
-      ),
-    ),
+    team: Type.Optional(Nullable(TEAM)),
     owner: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 128 }))),
     tags: Type.Optional(
       Type.Array(Type.String({ minLength: 1, maxLength: 64, pattern: '^[^,]+$' }), { maxItems: 50 }),
@@ -303,17 +299,7 @@ export const ProbeInput = Type.Object(
 export const GroupInput = Type.Object(
   {
     name: NAME,
-    team: Type.Optional(
-      Nullable(
-        Type.String({
-          pattern: JOB_NAME_PATTERN,
-          minLength: 1,
-          maxLength: 128,
-          description:
-            'The owning team (default "default"): its members may see and act on this per their role',
-        }),
-      ),
-    ),
+    team: Type.Optional(Nullable(TEAM)),
     description: Type.Optional(Type.String({ maxLength: 4000 })),
     members: Type.Optional(Type.Array(MemberInput, { maxItems: 1000 })),
     probe: Type.Optional(

@@ -247,23 +247,10 @@ export class Accounts {
    * Answers whether it did.
    */
   async bootstrap(tokenValue: string): Promise<boolean> {
-    if ((await this.store.users.count()) > 0) return false;
-    const now = this.clock.now();
-    const admin = await this.store.users.insert(
-      {
-        id: newId(now),
-        name: 'admin',
-        displayName: 'Administrator',
-        email: null,
-        phone: null,
-        source: 'local',
-        passwordHash: null,
-        admin: true,
-      },
-      now,
-    );
+    const admin = await this.insertFirstAdmin(null);
     // Another node bootstrapping at the same instant created it: its token has the same value.
-    if (admin === 'exists') return false;
+    if (admin === null) return false;
+    const now = this.clock.now();
     await this.store.tokens.insert({
       id: newId(now),
       name: 'bootstrap',
@@ -284,6 +271,12 @@ export class Accounts {
   async createFirstAdmin(): Promise<string | null> {
     if ((await this.store.users.count()) > 0) return null;
     const password = newOpaque().slice(0, 20);
+    return (await this.insertFirstAdmin(await hashPassword(password))) === null ? null : password;
+  }
+
+  /** The local admin `admin`, when the store has no user yet (and no other node made it meanwhile). */
+  private async insertFirstAdmin(passwordHash: string | null): Promise<User | null> {
+    if ((await this.store.users.count()) > 0) return null;
     const now = this.clock.now();
     const admin = await this.store.users.insert(
       {
@@ -293,11 +286,11 @@ export class Accounts {
         email: null,
         phone: null,
         source: 'local',
-        passwordHash: await hashPassword(password),
+        passwordHash,
         admin: true,
       },
       now,
     );
-    return admin === 'exists' ? null : password;
+    return admin === 'exists' ? null : admin;
   }
 }

@@ -8,7 +8,7 @@ import { DEFAULT_TEAM } from '../../domain/user.js';
 import { ApiError, invalid } from '../../errors.js';
 import type { Caller } from '../caller.js';
 import type { ApiContext } from '../context.js';
-import { callerOf, requireTeam, teamOf, visibleTeams } from '../guard.js';
+import { callerOf, requireTeam, requireTeamForWrite, teamOf, visibleTeams } from '../guard.js';
 import { ErrorBody, JobInput, JobView, ListQuery, listOf, RunView, StringEnum } from '../schemas.js';
 import { jobView, runView } from '../views.js';
 
@@ -88,18 +88,6 @@ export const jobRoutes =
       );
     }
 
-    /** Checks the team a create or edit puts the job in; an admin's new team is created. */
-    async function checkJobTeam(request: FastifyRequest, team: string, what: string): Promise<Caller> {
-      const caller = requireTeam(
-        request,
-        team,
-        'edit',
-        what,
-        () => new ApiError('forbidden', `${what} needs the editor role in team ${team}`, 'team'),
-      );
-      await ctx.store.teams.ensure([team], ctx.clock.now());
-      return caller;
-    }
     app.get(
       '/jobs',
       {
@@ -155,7 +143,13 @@ export const jobRoutes =
       },
       async (request, reply) => {
         const team = request.body.team ?? DEFAULT_TEAM;
-        const caller = await checkJobTeam(request, team, 'creating a job');
+        const caller = await requireTeamForWrite(
+          request,
+          ctx.store.teams,
+          ctx.clock.now(),
+          team,
+          'creating a job',
+        );
         await checkTargetGroup(request, request.body.target.group);
         const job = await ctx.jobs.create(request.body);
         await ctx.audit.record(
@@ -202,7 +196,14 @@ export const jobRoutes =
       async (request) => {
         const { job: before, caller } = await jobFor(request, request.params.job, 'edit', 'editing a job');
         const team = request.body.team ?? DEFAULT_TEAM;
-        if (team !== teamOf(before)) await checkJobTeam(request, team, 'moving a job to another team');
+        if (team !== teamOf(before))
+          await requireTeamForWrite(
+            request,
+            ctx.store.teams,
+            ctx.clock.now(),
+            team,
+            'moving a job to another team',
+          );
         if (request.body.target.group !== before.target.group) {
           await checkTargetGroup(request, request.body.target.group);
         }

@@ -7,7 +7,7 @@ import type { WorkerGroup } from '../../domain/worker-group.js';
 import { ApiError } from '../../errors.js';
 import type { Caller } from '../caller.js';
 import type { ApiContext } from '../context.js';
-import { requireTeam, teamOf, visibleTeams } from '../guard.js';
+import { requireTeam, requireTeamForWrite, teamOf, visibleTeams } from '../guard.js';
 import { ErrorBody, GroupInput, GroupView, ListQuery, listOf } from '../schemas.js';
 import { groupView } from '../views.js';
 
@@ -32,19 +32,6 @@ export const groupRoutes =
       const group = await ctx.groups.get(name);
       const hidden = () => new ApiError('group_not_found', `no worker group named "${name}"`);
       return { group, caller: requireTeam(request, teamOf(group), permission, what, hidden) };
-    }
-
-    /** Checks the team a create or edit puts the group in; an admin's new team is created. */
-    async function checkGroupTeam(request: FastifyRequest, team: string, what: string): Promise<Caller> {
-      const caller = requireTeam(
-        request,
-        team,
-        'edit',
-        what,
-        () => new ApiError('forbidden', `${what} needs the editor role in team ${team}`, 'team'),
-      );
-      await ctx.store.teams.ensure([team], ctx.clock.now());
-      return caller;
     }
 
     /** A group as the audit log keeps it: no secret. */
@@ -89,7 +76,13 @@ export const groupRoutes =
       },
       async (request, reply) => {
         const team = request.body.team ?? DEFAULT_TEAM;
-        const caller = await checkGroupTeam(request, team, 'creating a worker group');
+        const caller = await requireTeamForWrite(
+          request,
+          ctx.store.teams,
+          ctx.clock.now(),
+          team,
+          'creating a worker group',
+        );
         const group = await ctx.groups.create(request.body);
         await ctx.audit.record(
           caller.actor,
@@ -138,7 +131,13 @@ export const groupRoutes =
         );
         const team = request.body.team ?? DEFAULT_TEAM;
         if (team !== teamOf(before))
-          await checkGroupTeam(request, team, 'moving a worker group to another team');
+          await requireTeamForWrite(
+            request,
+            ctx.store.teams,
+            ctx.clock.now(),
+            team,
+            'moving a worker group to another team',
+          );
         const group = await ctx.groups.replace(before.name, request.body);
         await ctx.audit.record(
           caller.actor,
