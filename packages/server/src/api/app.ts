@@ -17,10 +17,10 @@ import { ApiError } from '../errors.js';
 import { registerAuth } from './auth.js';
 import type { ApiContext } from './context.js';
 import { callbackRoutes } from './routes/callbacks.js';
+import { consoleRoutes } from './routes/console.js';
 import { cronRoutes } from './routes/cron.js';
 import { healthRoutes } from './routes/health.js';
 import { heartbeatRoutes } from './routes/heartbeats.js';
-import { homeRoutes } from './routes/home.js';
 import { jobRoutes } from './routes/jobs.js';
 import { overviewRoutes } from './routes/overview.js';
 import { runRoutes } from './routes/runs.js';
@@ -104,7 +104,7 @@ export async function buildApp(ctx: ApiContext, logger: FastifyBaseLogger): Prom
 
   registerAuth(app, ctx);
   await app.register(healthRoutes(ctx));
-  await app.register(homeRoutes(ctx.version));
+  await app.register(consoleRoutes({ version: ctx.version }));
   await app.register(jobRoutes(ctx), { prefix: '/api/v1' });
   await app.register(runRoutes(ctx), { prefix: '/api/v1' });
   await app.register(groupRoutes(ctx), { prefix: '/api/v1' });
