@@ -58,6 +58,15 @@ describe('console routes', () => {
     expect(icon.headers['cache-control']).toBe('no-cache');
   });
 
+  it('serves assets of a console rebuilt while the server runs', async () => {
+    const dir = builtConsole();
+    const app = await appWith(dir);
+    writeFileSync(join(dir, 'assets', 'index-NeW456.js'), 'console.log(2)');
+    const res = await app.inject({ url: '/assets/index-NeW456.js' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe('console.log(2)');
+  });
+
   it('leaves the API, the metrics and non-page requests to the JSON 404', async () => {
     const app = await appWith(builtConsole());
     expect((await app.inject({ url: '/api/v1/healthz', headers: html })).json()).toEqual({ ok: true });

@@ -30,3 +30,12 @@ export function prettyJson(value: unknown): string {
   if (value === undefined) return '';
   return JSON.stringify(value, null, 2);
 }
+
+/** Compact for tables: `06:22:30` today, `11-24 07:30` this year, else `2025-11-24`. */
+export function formatShortTime(iso: string | null | undefined, now = dayjs()): string {
+  if (!iso) return '—';
+  const time = dayjs(iso);
+  if (time.isSame(now, 'day')) return time.format('HH:mm:ss');
+  if (time.isSame(now, 'year')) return time.format('MM-DD HH:mm');
+  return time.format('YYYY-MM-DD');
+}

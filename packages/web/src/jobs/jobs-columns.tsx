@@ -5,7 +5,7 @@ import type { ColumnsType } from 'antd/es/table';
 import type { TFunction } from 'i18next';
 import { Link } from 'react-router';
 import type { Job } from '../api/types';
-import { formatDuration, formatTime, fromNow } from '../common/format';
+import { formatDuration, formatShortTime, formatTime, fromNow } from '../common/format';
 import { EnabledTag, NotifyStatusTag, RunStatusTag } from '../common/status-tags';
 import { JobRowActions } from './job-row-actions';
 import { ScheduleCell } from './schedule-cell';
@@ -16,7 +16,7 @@ export function jobColumns(t: TFunction, onRunNow: (job: Job) => void): ColumnsT
       title: t('jobs.name'),
       dataIndex: 'name',
       fixed: 'left',
-      width: 220,
+      width: 180,
       render: (_name, job) => (
         <Space direction="vertical" size={0}>
           <Space size={4}>
@@ -37,22 +37,31 @@ export function jobColumns(t: TFunction, onRunNow: (job: Job) => void): ColumnsT
         </Space>
       ),
     },
-    { title: t('jobs.team'), dataIndex: 'team', width: 110, render: (v: string | null) => v ?? '—' },
-    { title: t('jobs.owner'), dataIndex: 'owner', width: 100, render: (v: string | null) => v ?? '—' },
+    {
+      title: `${t('jobs.team')} / ${t('jobs.owner')}`,
+      key: 'team',
+      width: 110,
+      render: (_v, job) => (
+        <Space direction="vertical" size={0}>
+          <span>{job.team ?? '—'}</span>
+          {job.owner && <Typography.Text type="secondary">{job.owner}</Typography.Text>}
+        </Space>
+      ),
+    },
     {
       title: t('jobs.schedule'),
       key: 'schedule',
-      width: 220,
+      width: 180,
       render: (_v, job) => <ScheduleCell cron={job.schedule.cron} timezone={job.schedule.timezone} />,
     },
     {
       title: t('jobs.nextFire'),
       dataIndex: 'nextFireAt',
-      width: 160,
+      width: 115,
       render: (v: string | null) =>
         v ? (
-          <Tooltip title={fromNow(v)}>
-            <span>{formatTime(v)}</span>
+          <Tooltip title={`${formatTime(v)} · ${fromNow(v)}`}>
+            <span>{formatShortTime(v)}</span>
           </Tooltip>
         ) : (
           '—'
@@ -61,12 +70,14 @@ export function jobColumns(t: TFunction, onRunNow: (job: Job) => void): ColumnsT
     {
       title: t('jobs.lastRun'),
       key: 'lastRun',
-      width: 160,
+      width: 115,
       render: (_v, job) =>
         job.lastRun ? (
-          <Link to={`/jobs/${encodeURIComponent(job.name)}?run=${job.lastRun.id}`}>
-            {formatTime(job.lastRun.firedAt ?? job.lastRun.scheduledAt)}
-          </Link>
+          <Tooltip title={formatTime(job.lastRun.firedAt ?? job.lastRun.scheduledAt)}>
+            <Link to={`/jobs/${encodeURIComponent(job.name)}?run=${job.lastRun.id}`}>
+              {formatShortTime(job.lastRun.firedAt ?? job.lastRun.scheduledAt)}
+            </Link>
+          </Tooltip>
         ) : (
           <Typography.Text type="secondary">{t('jobs.neverRan')}</Typography.Text>
         ),
@@ -74,14 +85,14 @@ export function jobColumns(t: TFunction, onRunNow: (job: Job) => void): ColumnsT
     {
       title: t('runs.duration'),
       key: 'duration',
-      width: 100,
+      width: 85,
       align: 'right',
       render: (_v, job) => formatDuration(job.lastRun?.durationMs),
     },
     {
       title: t('runs.timedOut'),
       key: 'timedOut',
-      width: 80,
+      width: 64,
       align: 'center',
       render: (_v, job) =>
         job.lastRun?.timedOut ? (
@@ -96,20 +107,20 @@ export function jobColumns(t: TFunction, onRunNow: (job: Job) => void): ColumnsT
     {
       title: t('runs.result'),
       key: 'status',
-      width: 110,
+      width: 96,
       render: (_v, job) => (job.lastRun ? <RunStatusTag status={job.lastRun.status} /> : '—'),
     },
     {
       title: t('runs.notifyResult'),
       key: 'notify',
-      width: 110,
+      width: 100,
       render: (_v, job) => (job.lastRun ? <NotifyStatusTag status={job.lastRun.notifyStatus} /> : '—'),
     },
     {
       title: t('common.actions'),
       key: 'actions',
       fixed: 'right',
-      width: 150,
+      width: 120,
       render: (_v, job) => <JobRowActions job={job} onRunNow={onRunNow} />,
     },
   ];

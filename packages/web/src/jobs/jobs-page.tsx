@@ -89,6 +89,7 @@ export default function JobsPage() {
   return (
     <Card
       title={t('nav.jobs')}
+      styles={{ body: { padding: 16 } }}
       extra={
         <Space>
           <Button
@@ -136,7 +137,7 @@ export default function JobsPage() {
             dataSource={list.data?.items ?? []}
             loading={list.isPending || (list.isFetching && list.isPlaceholderData)}
             pagination={false}
-            scroll={{ x: 1500 }}
+            scroll={{ x: 1190 }}
             locale={{ emptyText: list.isPending ? ' ' : empty }}
             rowSelection={{
               selectedRowKeys: selected.map((j) => j.id),

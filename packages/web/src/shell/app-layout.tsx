@@ -12,7 +12,8 @@ export function AppLayout() {
   const { t } = useTranslation();
   const { session } = useSession();
   const expire = useExpireSession();
-  const [collapsed, setCollapsed] = useState(false);
+  // A laptop screen (1366 px) needs the room for the tables.
+  const [collapsed, setCollapsed] = useState(() => window.innerWidth < 1440);
   const { token } = theme.useToken();
 
   // Any 401 ends the session: RequireSession then sends the user to the login page.
@@ -23,7 +24,7 @@ export function AppLayout() {
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} width={208} breakpoint="lg">
+      <Layout.Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} width={208}>
         <Link to="/" style={{ display: 'block', padding: '16px 20px', color: '#fff', whiteSpace: 'nowrap' }}>
           <Typography.Text strong style={{ color: '#fff', fontSize: 18 }}>
             {collapsed ? 'JC' : 'JobCenter'}
@@ -46,7 +47,7 @@ export function AppLayout() {
           {session.kind === 'open' && <Tag color="warning">{t('shell.openModeHint')}</Tag>}
           <UserMenu />
         </Layout.Header>
-        <Layout.Content style={{ padding: 16, minWidth: 0 }}>
+        <Layout.Content style={{ padding: 12, minWidth: 0 }}>
           <Suspense fallback={<Spin style={{ display: 'block', margin: '64px auto' }} />}>
             <Outlet />
           </Suspense>

@@ -7,6 +7,7 @@
  * and reloaded.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -30,6 +31,9 @@ code{background:#f6f8fa;padding:.1rem .3rem;border-radius:4px}</style></head>
 Run <code>npm run build</code> at the repository root, then start the server again.</p>
 <p><a href="/api/docs">API reference</a> · <a href="/api/v1/healthz">health</a></p>
 </body></html>`;
+
+/** One file name at the top of the build, nothing that climbs out of it. */
+const TOP_FILE = /^[\w-][\w.-]*$/;
 
 /** Paths that belong to the server itself: an unknown one there is a JSON 404, never the console. */
 function isServerPath(path: string): boolean {
@@ -58,28 +62,32 @@ export const consoleRoutes =
       return;
     }
 
-    // One route per file found at start (wildcard: false), so the catch-all below stays ours.
+    // Assets by wildcard, so a console rebuilt under a running server is served as it is now.
     await app.register(fastifyStatic, {
-      root: dir,
-      prefix: '/',
-      wildcard: false,
+      root: join(dir, 'assets'),
+      prefix: '/assets/',
       index: false,
       schemaHide: true,
-      // Our own cache-control below, not send's `max-age=0`.
+      // Our own cache-control, not send's `max-age=0`.
       cacheControl: false,
-      setHeaders(res, path) {
-        const file = path.replaceAll('\\', '/');
-        res.setHeader('cache-control', file.includes('/assets/') ? IMMUTABLE : 'no-cache');
+      setHeaders(res) {
+        res.setHeader('cache-control', IMMUTABLE);
       },
     });
 
     const sendIndex = (reply: FastifyReply) =>
-      reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').sendFile('index.html');
+      reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').sendFile('index.html', dir);
 
     app.get('/', { schema: { hide: true } }, async (_request, reply) => sendIndex(reply));
     app.get('/*', { schema: { hide: true } }, async (request, reply) => {
       const path = request.url.split('?')[0] ?? '';
-      if (isServerPath(path) || !wantsPage(request)) return reply.callNotFound();
+      if (isServerPath(path)) return reply.callNotFound();
+      // A file at the top of the build (favicon.svg): its name has no hash, so it is revalidated.
+      const file = path.slice(1);
+      if (TOP_FILE.test(file) && existsSync(join(dir, file))) {
+        return reply.header('cache-control', 'no-cache').sendFile(file, dir);
+      }
+      if (!wantsPage(request)) return reply.callNotFound();
       return sendIndex(reply);
     });
   };
