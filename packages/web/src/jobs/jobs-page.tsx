@@ -139,11 +139,15 @@ export default function JobsPage() {
             pagination={false}
             scroll={{ x: 1190 }}
             locale={{ emptyText: list.isPending ? ' ' : empty }}
-            rowSelection={{
-              selectedRowKeys: selected.map((j) => j.id),
-              onChange: (_keys, rows) => setSelected(rows),
-              getCheckboxProps: (job) => ({ disabled: !can(session, job.team, 'operate') }),
-            }}
+            rowSelection={
+              !canSomewhere(session, 'operate')
+                ? undefined
+                : {
+                    selectedRowKeys: selected.map((j) => j.id),
+                    onChange: (_keys, rows) => setSelected(rows),
+                    getCheckboxProps: (job) => ({ disabled: !can(session, job.team, 'operate') }),
+                  }
+            }
             data-testid="jobs-table"
           />
           <CursorPager

@@ -154,6 +154,7 @@ export function RunDrawer({ runId, team, onClose, onOpenRun }: Props) {
           <RetryChain run={data} onOpenRun={onOpenRun} />
           <Tabs
             size="small"
+            defaultActiveKey={(data.events ?? []).some((e) => e.log.length > 0) ? 'log' : 'attempts'}
             items={[
               {
                 key: 'log',
