@@ -384,11 +384,11 @@ describe('API input validation (sqlite)', () => {
     expect(again.body.secret, 'shown only when created').toBeUndefined();
   });
 
-  it('serves a start page at the root', async () => {
-    const res = await fetch(`${tc.url}/`);
+  it('serves the console at the root, or how to build it', async () => {
+    const res = await fetch(`${tc.url}/`, { headers: { accept: 'text/html' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
-    expect(await res.text()).toMatch(/href="\/api\/docs"/);
+    expect(await res.text()).toMatch(/<div id="root">|npm run build/);
   });
 
   it('serves the OpenAPI document and the reference page', async () => {

@@ -21,10 +21,10 @@ import type { ApiContext } from './context.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { callbackRoutes } from './routes/callbacks.js';
+import { consoleRoutes } from './routes/console.js';
 import { cronRoutes } from './routes/cron.js';
 import { healthRoutes } from './routes/health.js';
 import { heartbeatRoutes } from './routes/heartbeats.js';
-import { homeRoutes } from './routes/home.js';
 import { jobRoutes } from './routes/jobs.js';
 import { overviewRoutes } from './routes/overview.js';
 import { runRoutes } from './routes/runs.js';
@@ -139,7 +139,7 @@ export async function buildApp(ctx: ApiContext, logger: FastifyBaseLogger): Prom
 
   registerCaller(app, ctx);
   await app.register(healthRoutes(ctx));
-  await app.register(homeRoutes(ctx.version));
+  await app.register(consoleRoutes({ version: ctx.version }));
   await app.register(jobRoutes(ctx), { prefix: '/api/v1' });
   await app.register(runRoutes(ctx), { prefix: '/api/v1' });
   await app.register(groupRoutes(ctx), { prefix: '/api/v1' });
