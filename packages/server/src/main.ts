@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Logger, pino } from 'pino';
 import { type App, buildApp } from './api/app.js';
+import { RunFeed } from './api/run-feed.js';
 import { Accounts } from './auth/accounts.js';
 import { AuditLog } from './auth/audit.js';
 import { Directory } from './auth/directory.js';
@@ -225,6 +226,7 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     },
   );
   const groups = new GroupManager(store, clock, groupCache, memberHealth);
+  const runFeed = new RunFeed({ repo: store.runFeed, clock, log });
 
   const app = await buildApp(
     {
@@ -242,6 +244,7 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
       flushDeliveries: () => dispatcher.flush(),
       testTrigger: (job, member, secret, params) =>
         sendTestTrigger({ http, clock, serverKey, publicUrl: () => publicUrl }, job, member, secret, params),
+      runFeed,
       accounts,
       login,
       audit,
@@ -284,6 +287,8 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     await groupCache.stop();
     await retention.stop();
     await housekeeping.stop();
+    // Event streams never end by themselves: close them, or closing the server would wait for them.
+    await runFeed.stop();
     await app.close();
     await http.close();
     await store.close();

@@ -9,6 +9,7 @@ import type { JobManager } from '../manage/jobs.js';
 import type { RunManager } from '../manage/runs.js';
 import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
+import type { RunFeed } from './run-feed.js';
 
 /** What the routes need, wired by the composition root. */
 export interface ApiContext {
@@ -30,6 +31,8 @@ export interface ApiContext {
     secret: string,
     params: Record<string, unknown>,
   ): Promise<TestTriggerResult>;
+  /** The live run feed of GET /events. */
+  runFeed: RunFeed;
   accounts: Accounts;
   login: Login;
   audit: AuditLog;

@@ -12,6 +12,7 @@ import { migrate } from './migrate.js';
 import { ReportsRepo } from './reports-repo.js';
 import { RetentionRepo } from './retention-repo.js';
 import { RoutingRepo } from './routing-repo.js';
+import { RunFeedRepo } from './run-feed-repo.js';
 import { RunsRepo } from './runs-repo.js';
 import { SessionsRepo } from './sessions-repo.js';
 import { SettingsRepo } from './settings-repo.js';
@@ -46,6 +47,7 @@ export interface Store {
   readonly tokens: TokensRepo;
   readonly loginThrottle: LoginThrottleRepo;
   readonly audit: AuditRepo;
+  readonly runFeed: RunFeedRepo;
   close(): Promise<void>;
 }
 
@@ -82,6 +84,7 @@ export async function openStore(options: DatabaseOptions & { reportLimits: Repor
     tokens: new TokensRepo(db),
     loginThrottle: new LoginThrottleRepo(db),
     audit: new AuditRepo(db),
+    runFeed: new RunFeedRepo(db),
     close,
   };
 }
