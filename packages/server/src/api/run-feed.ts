@@ -11,6 +11,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { DEFAULT_TEAM } from '../domain/user.js';
+import { Periodic } from '../monitor/periodic.js';
 import type { FeedRun, RunFeedRepo } from '../store/run-feed-repo.js';
 
 export interface RunFeedOptions {
@@ -47,7 +48,8 @@ const signature = (r: FeedRun) => `${r.status}|${r.notifyStatus}|${r.progress}|$
 
 export class RunFeed {
   private readonly subscribers = new Set<Subscriber>();
-  private timer: NodeJS.Timeout | null = null;
+  private readonly periodic: Periodic;
+  private ticking = false;
   private polling: Promise<void> | null = null;
   /** What the previous look saw: run id → signature, and which of them were open. */
   private seen = new Map<string, string>();
@@ -55,7 +57,9 @@ export class RunFeed {
   private primed = false;
   private stopped = false;
 
-  constructor(private readonly options: RunFeedOptions) {}
+  constructor(private readonly options: RunFeedOptions) {
+    this.periodic = new Periodic(options.intervalMs ?? 1_000, () => this.look());
+  }
 
   /** Listens to runs; answers the unsubscribe function. */
   subscribe(subscription: FeedSubscription): () => void {
@@ -66,8 +70,9 @@ export class RunFeed {
     }
     const subscriber: Subscriber = { teams: teams === null ? null : new Set(teams), listener: onRun, onStop };
     this.subscribers.add(subscriber);
-    if (!this.timer) {
-      this.timer = setInterval(() => void this.look(), this.options.intervalMs ?? 1_000);
+    if (!this.ticking) {
+      this.ticking = true;
+      this.periodic.start();
     }
     // Ready after a look that started after this subscription: it knows the state the reader starts from.
     void (this.polling ?? Promise.resolve())
@@ -94,8 +99,8 @@ export class RunFeed {
   }
 
   private halt(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.ticking = false;
+    void this.periodic.stop();
     this.seen = new Map();
     this.open = new Set();
     this.primed = false;

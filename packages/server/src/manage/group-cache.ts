@@ -9,6 +9,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { WorkerGroup } from '../domain/worker-group.js';
+import { Periodic } from '../monitor/periodic.js';
 import type { Store } from '../store/store.js';
 
 export interface GroupCacheOptions {
@@ -26,10 +27,17 @@ export class GroupCache {
   private memberUrls = new Map<string, Set<string>>();
   /** Reads run one after another, so an older read never overwrites a newer one. */
   private reads: Promise<void> = Promise.resolve();
-  private timer: NodeJS.Timeout | null = null;
+  private readonly periodic: Periodic;
   private refreshing: Promise<void> | null = null;
 
-  constructor(private readonly options: GroupCacheOptions) {}
+  constructor(private readonly options: GroupCacheOptions) {
+    this.periodic = new Periodic(options.refreshMs, () => {
+      this.refreshing ??= this.refreshAll().finally(() => {
+        this.refreshing = null;
+      });
+      return this.refreshing;
+    });
+  }
 
   /** A dynamic member silent this long has left, ms. */
   get memberExpiryMs(): number {
@@ -88,18 +96,12 @@ export class GroupCache {
 
   /** Starts the periodic re-read. Idempotent. */
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      this.refreshing ??= this.refreshAll().finally(() => {
-        this.refreshing = null;
-      });
-    }, this.options.refreshMs);
+    this.periodic.start();
   }
 
   /** Stops the periodic re-read and waits for a read in progress. Idempotent. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    await this.periodic.stop();
     await this.refreshing;
     await this.reads;
   }

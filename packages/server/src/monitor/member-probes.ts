@@ -5,12 +5,14 @@
  * healthy; anything else (another status, a connection error, no answer in
  * time) unhealthy, with the reason as its last error.
  */
+
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { HttpClient } from '../dispatcher/http-client.js';
 import { signatureHeader } from '../dispatcher/signing.js';
 import type { WorkerGroup } from '../domain/worker-group.js';
 import type { MemberHealthMonitor } from './member-health.js';
+import { Periodic } from './periodic.js';
 
 /** The groups as the node currently knows them (the group cache). */
 export interface ProbedGroups {
@@ -44,23 +46,23 @@ export class MemberProbes {
   /** Keyed by group and URL; a target with a probe in flight is not probed again. */
   private readonly targets = new Map<string, ProbeTarget>();
   private readonly inFlight = new Map<string, Promise<void>>();
-  private timer: NodeJS.Timeout | null = null;
+  private readonly periodic: Periodic;
   private running = false;
 
-  constructor(private readonly options: MemberProbesOptions) {}
+  constructor(private readonly options: MemberProbesOptions) {
+    this.periodic = new Periodic(options.tickMs, () => this.probeDue());
+  }
 
   /** Starts probing. Idempotent. */
   start(): void {
-    if (this.timer) return;
     this.running = true;
-    this.timer = setInterval(() => this.probeDue(), this.options.tickMs);
+    this.periodic.start();
   }
 
   /** Stops probing, aborts probes in flight and ignores their outcome. Idempotent. */
   async stop(): Promise<void> {
     this.running = false;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    await this.periodic.stop();
     await this.http.destroy();
     await Promise.all(this.inFlight.values());
   }

@@ -5,6 +5,7 @@
  */
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import { delayToPhase } from '../clock.js';
 import type { Fence } from '../store/runs-repo.js';
 import type { Store } from '../store/store.js';
 
@@ -127,10 +128,14 @@ export class Leadership {
       }
     }
     if (!this.stopped) {
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        void this.step();
-      }, renewMs);
+      // Renewals (a database write) land on the half second, away from the whole seconds fires fall on.
+      this.timer = setTimeout(
+        () => {
+          this.timer = null;
+          void this.step();
+        },
+        delayToPhase(this.options.now(), renewMs),
+      );
     }
   }
 }
