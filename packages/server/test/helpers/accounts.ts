@@ -27,6 +27,8 @@ export type TokenBody = {
   user: string;
   scope: { admin: boolean; teams: { team: string; role: Role }[] } | null;
   status: 'active' | 'revoked' | 'expired';
+  expiresAt: string | null;
+  lastUsedAt: string | null;
   token?: string;
 };
 
