@@ -595,6 +595,58 @@ describe.each(DIALECTS)('authorization matrix on %s', (dialect) => {
     }
   });
 
+  it('lets a job target only a group of a team the caller edits, on create and on edit', async () => {
+    await createMember(tc, 'edit-a-view-b', { [A]: 'editor', [B]: 'viewer' });
+    await createMember(tc, 'edit-ab', { [A]: 'editor', [B]: 'editor' });
+    const [readsB, editsB] = [(await login(tc, 'edit-a-view-b')).api, (await login(tc, 'edit-ab')).api];
+    const cross = (name: string, path = '/x') => jobSpec(name, { target: { group: GROUP_B, path } });
+
+    const hidden = await clients.editor('POST', '/api/v1/jobs', cross('alpha.cross-1'));
+    expect(hidden.status, JSON.stringify(hidden.body)).toBe(400);
+    expect((hidden.body as ErrorBody).error).toMatchObject({
+      code: 'validation_error',
+      field: 'target.group',
+    });
+    const seen = await readsB('POST', '/api/v1/jobs', cross('alpha.cross-2'));
+    expect(seen.status, JSON.stringify(seen.body)).toBe(403);
+    expect((seen.body as ErrorBody).error).toMatchObject({ code: 'forbidden', field: 'target.group' });
+    expect((await editsB('POST', '/api/v1/jobs', cross('alpha.cross-3'))).status).toBe(201);
+
+    // A job of team A that an admin pointed at team B's workers: only an editor of B may change it.
+    expect((await target.admin('POST', '/api/v1/jobs', cross('alpha.cross-4'))).status).toBe(201);
+    const edit = cross('alpha.cross-4', '/anything-else');
+    const refused: [Api, number, string][] = [
+      [clients.editor, 400, 'validation_error'],
+      [readsB, 403, 'forbidden'],
+    ];
+    for (const [api, status, code] of refused) {
+      const res = await api('PUT', '/api/v1/jobs/alpha.cross-4', edit);
+      expect(res.status, JSON.stringify(res.body)).toBe(status);
+      expect((res.body as ErrorBody).error).toMatchObject({ code, field: 'target.group' });
+    }
+    const unchanged = await target.admin<{ target: { path: string } }>('GET', '/api/v1/jobs/alpha.cross-4');
+    expect(unchanged.body.target.path).toBe('/x');
+    expect((await editsB('PUT', '/api/v1/jobs/alpha.cross-4', edit)).status).toBe(200);
+  });
+
+  it("keeps a deleted job's runs with its team", async () => {
+    const name = await target.newJob();
+    const job = await target.admin<{ id: string }>('GET', `/api/v1/jobs/${name}`);
+    const run = await target.admin<{ id: string }>('POST', `/api/v1/jobs/${name}/trigger`);
+    expect(run.status).toBe(202);
+    expect((await clients.editor('DELETE', `/api/v1/jobs/${name}`)).status).toBe(204);
+
+    const history = `/api/v1/jobs/${job.body.id}/runs`;
+    const viewerA = await clients.viewer<{ items: { id: string }[] }>('GET', history);
+    expect(viewerA.status, JSON.stringify(viewerA.body)).toBe(200);
+    expect(viewerA.body.items.map((r) => r.id)).toEqual([run.body.id]);
+    expect((await clients.viewer('GET', `/api/v1/runs/${run.body.id}`)).status).toBe(200);
+    for (const role of ['viewer of B only', 'no role'] as const) {
+      expect((await clients[role]('GET', history)).status, role).toBe(404);
+      expect((await clients[role]('GET', `/api/v1/runs/${run.body.id}`)).status, role).toBe(404);
+    }
+  });
+
   it("lists, counts and the audit log show only the caller's teams", async () => {
     type Items<T> = { items: T[] };
     const teamsIn = async (role: RoleName, path: string) =>

@@ -183,9 +183,8 @@ export const jobRoutes =
         const { job: before, caller } = await jobFor(request, request.params.job, 'edit', 'editing a job');
         const team = request.body.team ?? DEFAULT_TEAM;
         if (team !== teamOf(before)) await checkJobTeam(request, team, 'moving a job to another team');
-        if (request.body.target.group !== before.target.group) {
-          await checkTargetGroup(request, request.body.target.group);
-        }
+        // Also when the group stays: a new path or params would still fire that team's workers.
+        await checkTargetGroup(request, request.body.target.group);
         const { job, newSecret } = await ctx.jobs.replace(before.id, request.body);
         await ctx.audit.record(
           caller.actor,
