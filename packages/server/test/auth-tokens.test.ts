@@ -168,7 +168,7 @@ describe.each(DIALECTS)('API tokens on %s', (dialect) => {
 
     const expiring = await createToken(tc, session.api, {
       name: 'short-lived',
-      expiresAt: new Date(Date.now() + 3_000).toISOString(),
+      expiresAt: new Date(Date.now() + 5_000).toISOString(),
     });
     expect((await expiring.api('GET', JOB)).status).toBe(200);
     await waitFor(async () => (await expiring.api('GET', JOB)).status === 401, 'the token to expire');

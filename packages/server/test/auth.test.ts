@@ -192,12 +192,12 @@ describe.each(DIALECTS)('session expiry on %s', (dialect) => {
   guardProcesses();
 
   it('ends a session left idle past sessionIdleMs', async () => {
-    const tc = await startCenter(dialect, { sessionIdleMs: 2_000, sessionMaxMs: 3_600_000 });
+    const tc = await startCenter(dialect, { sessionIdleMs: 3_000, sessionMaxMs: 3_600_000 });
     try {
       await createMember(tc, 'idle');
       const session = await login(tc, 'idle');
       expect((await session.api('GET', '/api/v1/auth/me')).status).toBe(200);
-      await sleep(4_500);
+      await sleep(6_500);
       expectError(await session.api('GET', '/api/v1/auth/me'), 401, 'session_expired');
       // The expired session is gone: it is now simply unknown.
       expectError(await session.api('GET', '/api/v1/auth/me'), 401, 'unauthorized');
@@ -208,7 +208,7 @@ describe.each(DIALECTS)('session expiry on %s', (dialect) => {
   });
 
   it('ends a session in use once sessionMaxMs has passed since login', async () => {
-    const maxMs = 2_500;
+    const maxMs = 4_000;
     const tc = await startCenter(dialect, { sessionIdleMs: 3_600_000, sessionMaxMs: maxMs });
     try {
       await createMember(tc, 'busy');
