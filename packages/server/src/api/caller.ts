@@ -93,7 +93,9 @@ async function identify(request: FastifyRequest, ctx: ApiContext): Promise<Calle
 export function registerCaller(app: FastifyInstance, ctx: ApiContext): void {
   app.decorateRequest('caller', null);
   app.addHook('onRequest', async (request) => {
-    const path = request.url.split('?')[0] ?? '';
+    // The matched route's pattern, not the raw URL: the router decodes `/%61pi/…` to
+    // `/api/…`, so the raw text would let an encoded path skip authentication.
+    const path = request.routeOptions.url ?? request.url.split('?')[0] ?? '';
     if (exempt(path, ctx)) return;
     request.caller = await identify(request, ctx);
   });

@@ -50,10 +50,20 @@ export class Login {
   ): Promise<LoginResult> {
     const { store, clock, audit, policy } = this.deps;
     const name = username.trim().toLowerCase();
-    const keys = [`user:${name}`, ...(ip ? [`ip:${ip}`] : [])];
+    const limits: [key: string, policy: ThrottlePolicy][] = [[`user:${name}`, policy.user]];
+    if (ip) limits.push([`ip:${ip}`, policy.address]);
     const now = clock.now();
-    const locked = await store.loginThrottle.lockedUntil(keys, now);
     const actor = { name, kind: 'anonymous' as const, tokenId: null, ip };
+    let locked = await store.loginThrottle.lockedUntil(
+      limits.map(([key]) => key),
+      now,
+    );
+    // The attempt counts as a failure before the password is checked: guesses sent
+    // in parallel must not all be checked before the first failure is written.
+    for (const [key, limit] of locked === null ? limits : []) {
+      const until = await store.loginThrottle.countAttempt(key, now, limit);
+      if (until !== null) locked = Math.max(locked ?? 0, until);
+    }
     if (locked !== null) {
       await audit.record(actor, 'auth.login_locked', { type: 'user', name, team: null });
       const seconds = Math.ceil((locked - now) / 1000);
@@ -62,14 +72,19 @@ export class Login {
         `too many failed logins for ${name} or from this address: try again in ${seconds} s`,
       );
     }
-    const user = await this.check(name, password);
+    let user: User | null;
+    try {
+      user = await this.check(name, password);
+    } catch (err) {
+      for (const [key] of limits) await store.loginThrottle.forgive(key);
+      throw err;
+    }
     if (user === null) {
-      await store.loginThrottle.recordFailure(`user:${name}`, now, policy.user);
-      if (ip) await store.loginThrottle.recordFailure(`ip:${ip}`, now, policy.address);
       await audit.record(actor, 'auth.login_failed', { type: 'user', name, team: null });
       throw new ApiError('invalid_credentials');
     }
     await store.loginThrottle.clear(`user:${name}`);
+    if (ip) await store.loginThrottle.forgive(`ip:${ip}`);
     if (user.disabled) {
       await audit.record(
         actor,

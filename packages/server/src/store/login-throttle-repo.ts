@@ -27,27 +27,52 @@ export class LoginThrottleRepo {
     return ends.length > 0 ? Math.max(...ends) : null;
   }
 
-  /** Counts one failure for `key`; locks it when the window's count reaches the policy's maximum. */
-  async recordFailure(key: string, now: number, policy: ThrottlePolicy): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .selectFrom('login_throttle')
-        .selectAll()
-        .where('key', '=', key)
-        .executeTakeFirst();
-      const fresh = !row || now - Number(row.window_start) >= policy.windowMs;
-      const failures = fresh ? 1 : row.failures + 1;
-      const values = {
-        failures,
-        window_start: fresh ? now : Number(row.window_start),
-        locked_until: failures >= policy.maxFailures ? now + policy.lockMs : null,
-      };
-      await trx
-        .insertInto('login_throttle')
-        .values({ key, ...values })
-        .onConflict((oc) => oc.column('key').doUpdateSet(values))
-        .execute();
-    });
+  /**
+   * Counts an attempt against `key` before its password is checked, as a
+   * failure until `forgive` takes it back. One statement: parallel guesses
+   * each count, none can pass before the others are written. Answers the
+   * lock's end when this attempt is one more than the policy allows (the
+   * key is then locked), else null. After a lock or a quiet window the
+   * count starts afresh.
+   */
+  async countAttempt(key: string, now: number, policy: ThrottlePolicy): Promise<number | null> {
+    const row = await this.db
+      .insertInto('login_throttle')
+      .values({ key, failures: 1, window_start: now, locked_until: null })
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet((eb) => {
+          const fresh = eb.or([
+            eb('login_throttle.window_start', '<=', now - policy.windowMs),
+            eb('login_throttle.locked_until', '<=', now),
+          ]);
+          return {
+            failures: eb
+              .case()
+              .when(fresh)
+              .then(1)
+              .else(eb('login_throttle.failures', '+', 1))
+              .end(),
+            window_start: eb.case().when(fresh).then(now).else(eb.ref('login_throttle.window_start')).end(),
+            locked_until: eb.case().when(fresh).then(null).else(eb.ref('login_throttle.locked_until')).end(),
+          };
+        }),
+      )
+      .returning('failures')
+      .executeTakeFirstOrThrow();
+    if (Number(row.failures) <= policy.maxFailures) return null;
+    const until = now + policy.lockMs;
+    await this.db.updateTable('login_throttle').set({ locked_until: until }).where('key', '=', key).execute();
+    return until;
+  }
+
+  /** Takes back one attempt counted by `countAttempt` (the password was right, or could not be checked). */
+  async forgive(key: string): Promise<void> {
+    await this.db
+      .updateTable('login_throttle')
+      .set((eb) => ({ failures: eb('failures', '-', 1) }))
+      .where('key', '=', key)
+      .where('failures', '>', 0)
+      .execute();
   }
 
   async clear(key: string): Promise<void> {

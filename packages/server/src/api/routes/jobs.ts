@@ -196,7 +196,7 @@ export const jobRoutes =
       async (request) => {
         const { job: before, caller } = await jobFor(request, request.params.job, 'edit', 'editing a job');
         const team = request.body.team ?? DEFAULT_TEAM;
-        if (team !== teamOf(before))
+        if (team !== teamOf(before)) {
           await requireTeamForWrite(
             request,
             ctx.store.teams,
@@ -204,9 +204,9 @@ export const jobRoutes =
             team,
             'moving a job to another team',
           );
-        if (request.body.target.group !== before.target.group) {
-          await checkTargetGroup(request, request.body.target.group);
         }
+        // Also when the group stays: a new path or params would still fire that team's workers.
+        await checkTargetGroup(request, request.body.target.group);
         const { job, newSecret } = await ctx.jobs.replace(before.id, request.body);
         await ctx.audit.record(
           caller.actor,

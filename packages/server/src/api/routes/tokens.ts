@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { iso } from '../../clock.js';
 import { ApiError } from '../../errors.js';
 import { TokenInput, TokenView } from '../account-schemas.js';
 import { tokenView } from '../account-views.js';
@@ -67,9 +68,19 @@ export const tokenRoutes =
               ? caller.token.scope
               : null
             : { admin: scope.admin ?? false, teams: scope.teams ?? [] };
+        // Nor outlive it: an expiring token must not mint a lasting one.
+        const expires = parseTime(expiresAt ?? undefined, 'expiresAt') ?? null;
+        const limit = caller.via === 'token' ? (caller.token?.expiresAt ?? null) : null;
+        if (limit !== null && (expires === null || expires > limit)) {
+          throw new ApiError(
+            'forbidden',
+            `expiresAt: the token you call with expires at ${iso(limit)}: a token made with it must expire by then`,
+            'expiresAt',
+          );
+        }
         const created = await ctx.accounts.createToken(
           caller.user,
-          { name, scope: requested, expiresAt: parseTime(expiresAt ?? undefined, 'expiresAt') ?? null },
+          { name, scope: requested, expiresAt: expires },
           caller.via === 'token' ? caller.access : undefined,
         );
         await ctx.audit.record(
