@@ -105,19 +105,22 @@ describe.each(DIALECTS)('accounts in the store on %s', (dialect) => {
     expect(await store.teams.delete('tmp')).toBe('not_found');
   });
 
-  it('locks a key after the maximum failures within the window, until the lock ends', async () => {
+  it('locks a key once its attempts pass the maximum within the window, until the lock ends', async () => {
     const policy = { maxFailures: 3, windowMs: 60_000, lockMs: 30_000 };
-    for (let i = 0; i < 2; i++) await store.loginThrottle.recordFailure('user:eve', T0 + i, policy);
-    expect(await store.loginThrottle.lockedUntil(['user:eve'], T0 + 2)).toBeNull();
-    await store.loginThrottle.recordFailure('user:eve', T0 + 2, policy);
-    expect(await store.loginThrottle.lockedUntil(['user:eve', 'ip:1.2.3.4'], T0 + 3)).toBe(T0 + 2 + 30_000);
-    expect(await store.loginThrottle.lockedUntil(['user:eve'], T0 + 2 + 30_000)).toBeNull();
-    // Failures spread wider than the window never lock.
-    for (let i = 0; i < 5; i++) await store.loginThrottle.recordFailure('user:slow', T0 + i * 61_000, policy);
-    expect(await store.loginThrottle.lockedUntil(['user:slow'], T0 + 5 * 61_000)).toBeNull();
-    await store.loginThrottle.clear('user:eve');
-    await store.loginThrottle.recordFailure('user:eve', T0 + 3, policy);
-    expect(await store.loginThrottle.lockedUntil(['user:eve'], T0 + 4)).toBeNull();
+    for (let i = 0; i < 3; i++)
+      expect(await store.loginThrottle.countAttempt('user:eve', T0 + i, policy)).toBeNull();
+    expect(await store.loginThrottle.lockedUntil(['user:eve'], T0 + 3)).toBeNull();
+    expect(await store.loginThrottle.countAttempt('user:eve', T0 + 3, policy)).toBe(T0 + 3 + 30_000);
+    expect(await store.loginThrottle.lockedUntil(['user:eve', 'ip:1.2.3.4'], T0 + 4)).toBe(T0 + 3 + 30_000);
+    expect(await store.loginThrottle.lockedUntil(['user:eve'], T0 + 3 + 30_000)).toBeNull();
+    // Attempts spread wider than the window never lock.
+    for (let i = 0; i < 6; i++)
+      expect(await store.loginThrottle.countAttempt('user:slow', T0 + i * 61_000, policy)).toBeNull();
+    // A forgiven attempt (right password) does not count.
+    for (let i = 0; i < 6; i++) {
+      expect(await store.loginThrottle.countAttempt('user:ok', T0 + i, policy)).toBeNull();
+      await store.loginThrottle.forgive('user:ok');
+    }
   });
 
   it('housekeeping prunes idle and expired sessions and audit entries past retention', async () => {

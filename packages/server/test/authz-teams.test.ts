@@ -89,6 +89,23 @@ describe.each(DIALECTS)('team boundaries on %s', (dialect) => {
     expect((await editsB('PUT', '/api/v1/jobs/alpha.cross-4', edit)).status).toBe(200);
   });
 
+  it('shows target header values (legacy credentials) only to those who may edit the job', async () => {
+    const spec = jobSpec('alpha.legacy', {
+      target: { url: 'http://127.0.0.1:9/legacy', headers: { authorization: 'Basic c2VjcmV0' } },
+    });
+    expect((await tc.api('POST', '/api/v1/jobs', spec)).status).toBe(201);
+    type View = { target: { headers: Record<string, string> } };
+    const asViewer = await clients.viewer<View>('GET', '/api/v1/jobs/alpha.legacy');
+    const asOperator = await clients.operator<{ items: (View & { name: string })[] }>(
+      'GET',
+      '/api/v1/jobs?q=legacy',
+    );
+    const asEditor = await clients.editor<View>('GET', '/api/v1/jobs/alpha.legacy');
+    expect(asViewer.body.target.headers).toEqual({ authorization: '[hidden]' });
+    expect(asOperator.body.items[0]?.target.headers).toEqual({ authorization: '[hidden]' });
+    expect(asEditor.body.target.headers).toEqual({ authorization: 'Basic c2VjcmV0' });
+  });
+
   it("keeps a deleted job's runs with its team", async () => {
     const name = await target.newJob();
     const job = await target.admin<{ id: string }>('GET', `/api/v1/jobs/${name}`);

@@ -99,6 +99,8 @@ export const ROWS: Row[] = [
   },
   { op: 'GET /api/v1/auth/me', need: 'any', ok: 200, request: () => ({ path: '/api/v1/auth/me' }) },
   { op: 'GET /api/v1/overview', need: 'any', ok: 200, request: () => ({ path: '/api/v1/overview' }) },
+  // A stream: the client reads the status and leaves; what each reader hears is in events.test.ts.
+  { op: 'GET /api/v1/events', need: 'any', ok: 200, request: () => ({ path: '/api/v1/events' }) },
   {
     op: 'POST /api/v1/cron/preview',
     need: 'any',
@@ -182,6 +184,14 @@ export const ROWS: Row[] = [
       request: (t) => ({ path: `/api/v1/jobs/${t.job.name}/${action}` }),
     }),
   ),
+  {
+    // A url-target job: the test trigger goes to a closed port and answers 200 with outcome failed.
+    op: 'POST /api/v1/jobs/{job}/test-trigger',
+    need: 'operate',
+    ok: 200,
+    hidden: JOB_404,
+    request: () => ({ path: '/api/v1/jobs/alpha.hook/test-trigger', body: {} }),
+  },
   {
     op: 'POST /api/v1/jobs/{job}/pause',
     label: 'by id',

@@ -48,6 +48,11 @@ export function apiClient(base: string, defaultHeaders: Record<string, string> =
       },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
+    // An event stream never ends: answer its status and leave the stream.
+    if (res.headers.get('content-type')?.startsWith('text/event-stream')) {
+      await res.body?.cancel();
+      return { status: res.status, body: null as never };
+    }
     const text = await res.text();
     let parsed: unknown = text;
     try {

@@ -45,6 +45,21 @@ const TestTriggerView = Type.Object({
   body: Type.Union([Type.String(), Type.Null()]),
 });
 
+/**
+ * A job as this caller may see it: target header values (they may hold a
+ * legacy endpoint's credentials) only for those who may edit the job.
+ */
+function forReader(request: FastifyRequest, view: JobView): JobView {
+  const team = view.team ?? DEFAULT_TEAM;
+  if (allows(callerOf(request).access, team, 'edit') || Object.keys(view.target.headers).length === 0)
+    return view;
+  const headers = Object.fromEntries(Object.keys(view.target.headers).map((name) => [name, HIDDEN]));
+  return { ...view, target: { ...view.target, headers } };
+}
+
+/** What a header value reads as for callers who may not edit the job. */
+export const HIDDEN = '[hidden]';
+
 const jobNotFound = (idOrName: string) => () =>
   new ApiError('job_not_found', `no job with id or name "${idOrName}"`);
 
@@ -125,7 +140,9 @@ export const jobRoutes =
           throw new ApiError('invalid_cursor', 'cursor: not a cursor of this list', 'cursor');
         const last = await ctx.store.runs.latestRuns(page.jobs.map((j) => j.id));
         return {
-          items: page.jobs.map((job) => jobView(job, ctx.nextFireAt(job), last.get(job.id))),
+          items: page.jobs.map((job) =>
+            forReader(request, jobView(job, ctx.nextFireAt(job), last.get(job.id))),
+          ),
           nextCursor: page.nextCursor,
         };
       },
@@ -178,7 +195,7 @@ export const jobRoutes =
       async (request) => {
         const { job } = await jobFor(request, request.params.job, 'read', 'reading a job');
         const last = await ctx.store.runs.latestRuns([job.id]);
-        return jobView(job, ctx.nextFireAt(job), last.get(job.id));
+        return forReader(request, jobView(job, ctx.nextFireAt(job), last.get(job.id)));
       },
     );
 
@@ -279,7 +296,7 @@ export const jobRoutes =
             });
           }
           const last = await ctx.store.runs.latestRuns([job.id]);
-          return jobView(job, ctx.nextFireAt(job), last.get(job.id));
+          return forReader(request, jobView(job, ctx.nextFireAt(job), last.get(job.id)));
         },
       );
     }
