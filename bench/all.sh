@@ -30,6 +30,7 @@ bench throughput --jobs 8000,12000,14000,15000,16000
 bench throughput --jobs 4000,8000,10000,12000 --db postgres
 bench scale
 bench history
+bench console
 bench precision --jobs 100,1000 --seconds 60 --routing broadcast --members 3 --no-floor
 bench chaos-workers --jobs 1000 --seconds 60
 if [ -z "${SKIP_PEERS:-}" ]; then

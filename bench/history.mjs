@@ -35,7 +35,7 @@ export function hardTimeoutMs(f) {
   return (300 + num(f.runs, 1_000_000) / 5_000 + num(f.requests, 50) * 8 * 3) * 1000;
 }
 
-const RUN_COLUMNS = [
+export const RUN_COLUMNS = [
   'id',
   'job_id',
   'job_name',
@@ -67,7 +67,7 @@ const RUN_COLUMNS = [
 const MEMBER = 'http://127.0.0.1:9';
 
 /** Run i of `count`, as a row in RUN_COLUMNS order, plus its attempt. */
-function runRow(job, i, count, end, interval) {
+export function runRow(job, i, count, end, interval) {
   const scheduled = end - (count - 1 - i) * interval;
   const fired = scheduled + 2 + (i % 5);
   const duration = 5 + ((i * 7919) % 496);
@@ -107,9 +107,10 @@ function runRow(job, i, count, end, interval) {
   };
 }
 
-async function insertSqlite(store, job, count, end, interval) {
+async function insertSqlite(store, job, count, end, interval, makeRow) {
   const SQLite = serverRequire('better-sqlite3');
   const db = new SQLite(`${store.dataDir}/jobcenter.db`);
+  db.pragma('busy_timeout = 10000');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   const insRun = db.prepare(
@@ -120,7 +121,7 @@ async function insertSqlite(store, job, count, end, interval) {
   );
   const batch = db.transaction((from, to) => {
     for (let i = from; i < to; i++) {
-      const { run, attempt } = runRow(job, i, count, end, interval);
+      const { run, attempt } = makeRow(job, i, count, end, interval);
       insRun.run(run);
       insAttempt.run(attempt);
     }
@@ -149,7 +150,7 @@ const PG_TYPES = {
   truncated: 'int',
 };
 
-async function insertPostgres(store, job, count, end, interval) {
+async function insertPostgres(store, job, count, end, interval, makeRow) {
   const pg = serverRequire('pg');
   const client = new pg.Client({ connectionString: store.databaseUrl });
   await client.connect();
@@ -164,7 +165,7 @@ async function insertPostgres(store, job, count, end, interval) {
       const cols = RUN_COLUMNS.map(() => []);
       const acols = Array.from({ length: 7 }, () => []);
       for (let k = i; k < to; k++) {
-        const { run, attempt } = runRow(job, k, count, end, interval);
+        const { run, attempt } = makeRow(job, k, count, end, interval);
         for (let c = 0; c < run.length; c++) cols[c].push(run[c]);
         for (let c = 0; c < attempt.length; c++) acols[c].push(attempt[c]);
       }
@@ -179,6 +180,17 @@ async function insertPostgres(store, job, count, end, interval) {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Writes `count` runs of `job` straight into the store's database, one every
+ * `interval` ms up to `end`, each with one attempt: `makeRow(job, i, count,
+ * end, interval)` makes run i (default `runRow`: 1 % failed, 0.2 % timed out).
+ * Also used by the console benchmark and the console's screenshots.
+ */
+export async function insertRuns(store, job, { count, end, interval, makeRow = runRow }) {
+  if (store.dialect === 'sqlite') await insertSqlite(store, job, count, end, interval, makeRow);
+  else await insertPostgres(store, job, count, end, interval, makeRow);
 }
 
 async function timeCall(jc, label, path, requests, check) {
@@ -222,8 +234,7 @@ export async function run(f) {
     `history: inserting ${count} runs of one job (every ${interval} ms up to ${new Date(end).toISOString()}) on ${f.db}`,
   );
   const t0 = performance.now();
-  if (f.db === 'sqlite') await insertSqlite(store, job, count, end, interval);
-  else await insertPostgres(store, job, count, end, interval);
+  await insertRuns(store, job, { count, end, interval });
   const insertMs = performance.now() - t0;
   const [{ n: stored }] = await storeQuery(store, 'SELECT count(*) AS n FROM runs WHERE job_id = ?', [
     job.id,

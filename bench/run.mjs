@@ -14,6 +14,7 @@ const BENCHES = {
   scale: './scale.mjs',
   history: './history.mjs',
   'chaos-workers': './chaos-workers.mjs',
+  console: './console.mjs',
 };
 
 const [name, ...argv] = process.argv.slice(2);

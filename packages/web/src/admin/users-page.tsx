@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
 import { api } from '../api/endpoints';
-import type { User, UserInput } from '../api/types';
+import type { User } from '../api/types';
 import { isAdmin } from '../auth/permissions';
 import { useSession } from '../auth/session';
 import { ErrorState } from '../common/api-error';
@@ -42,7 +42,15 @@ export default function UsersPage() {
           dataSource={users.data?.items ?? []}
           pagination={{ pageSize: 50, hideOnSinglePage: true }}
           columns={[
-            { title: t('users.name'), dataIndex: 'name' },
+            {
+              title: t('users.name'),
+              dataIndex: 'name',
+              render: (name: string, user) => (
+                <>
+                  {name} {user.disabled && <Tag>{t('users.disabled')}</Tag>}
+                </>
+              ),
+            },
             { title: t('users.displayName'), dataIndex: 'displayName' },
             { title: t('users.email'), dataIndex: 'email', render: (v: string | null) => v ?? '—' },
             { title: t('users.phone'), dataIndex: 'phone', render: (v: string | null) => v ?? '—' },
@@ -60,8 +68,8 @@ export default function UsersPage() {
             },
             {
               title: t('nav.teams'),
-              dataIndex: 'teams',
-              render: (teams: User['teams']) =>
+              dataIndex: 'memberships',
+              render: (teams: User['memberships']) =>
                 teams?.map((g) => (
                   <Tag key={g.team}>
                     {g.team}: {t(`roles.${g.role}`)}
@@ -98,6 +106,7 @@ interface Values {
   phone: string;
   password: string;
   admin: boolean;
+  disabled: boolean;
 }
 
 function UserModal({ user, onClose }: { user: User | null; onClose(): void }) {
@@ -107,15 +116,23 @@ function UserModal({ user, onClose }: { user: User | null; onClose(): void }) {
   const feedback = useFeedback();
   const directory = user?.source === 'directory';
   const save = useMutation({
-    mutationFn: (v: Values) => {
-      const input: UserInput = {
-        displayName: v.displayName,
-        email: v.email || null,
-        phone: v.phone || null,
-        admin: v.admin,
-        ...(v.password ? { password: v.password } : {}),
-      };
-      return user ? api.users.update(user.name, input) : api.users.create({ ...input, name: v.name });
+    mutationFn: async (v: Values) => {
+      const profile = directory
+        ? { admin: v.admin, disabled: v.disabled }
+        : {
+            displayName: v.displayName || null,
+            email: v.email || null,
+            phone: v.phone || null,
+            admin: v.admin,
+            disabled: v.disabled,
+          };
+      if (!user) {
+        const { disabled: _disabled, ...created } = profile;
+        return api.users.create({ ...created, name: v.name, password: v.password });
+      }
+      // The password first: a refused one leaves the profile unchanged too.
+      if (v.password) await api.users.setPassword(user.name, v.password);
+      return api.users.update(user.name, profile);
     },
     onSuccess: (saved) => {
       void client.invalidateQueries({ queryKey: ['users'] });
@@ -148,6 +165,7 @@ function UserModal({ user, onClose }: { user: User | null; onClose(): void }) {
           phone: user?.phone ?? '',
           password: '',
           admin: user?.admin ?? false,
+          disabled: user?.disabled ?? false,
         }}
         onFinish={(v) => save.mutate(v)}
       >
@@ -180,6 +198,11 @@ function UserModal({ user, onClose }: { user: User | null; onClose(): void }) {
         <Form.Item name="admin" valuePropName="checked" extra={t('users.adminHelp')}>
           <Checkbox>{t('users.admin')}</Checkbox>
         </Form.Item>
+        {user && (
+          <Form.Item name="disabled" valuePropName="checked" extra={t('users.disabledHelp')}>
+            <Checkbox>{t('users.disabled')}</Checkbox>
+          </Form.Item>
+        )}
       </Form>
     </Modal>
   );

@@ -71,7 +71,8 @@ export const api = {
     resume: (job: string) => http.post<Job>(`/jobs/${seg(job)}/resume`),
     trigger: (job: string, params?: Record<string, unknown>) =>
       http.post<Run>(`/jobs/${seg(job)}/trigger`, params ? { params } : {}),
-    testTrigger: (job: string) => http.post<TestTriggerResult>(`/jobs/${seg(job)}/test-trigger`, {}),
+    testTrigger: (job: string, input: { member?: string; params?: Record<string, unknown> } = {}) =>
+      http.post<TestTriggerResult>(`/jobs/${seg(job)}/test-trigger`, input),
     runs: (job: string, query: RunListQuery) => http.get<Page<Run>>(`/jobs/${seg(job)}/runs`, { ...query }),
     trend: (job: string, from?: string, to?: string) =>
       http.get<Trend>(`/jobs/${seg(job)}/trend`, { from, to }),
@@ -98,7 +99,11 @@ export const api = {
     list: (limit = 500, cursor?: string) => http.get<Page<User>>('/users', { limit, cursor }),
     get: (name: string) => http.get<User>(`/users/${seg(name)}`),
     create: (input: UserInput) => http.post<User>('/users', input),
-    update: (name: string, input: UserInput) => http.put<User>(`/users/${seg(name)}`, input),
+    /** Profile and flags; a password goes through `setPassword`. */
+    update: (name: string, input: Omit<UserInput, 'name' | 'password'> & { disabled?: boolean }) =>
+      http.patch<User>(`/users/${seg(name)}`, input),
+    setPassword: (name: string, password: string) =>
+      http.put<void>(`/users/${seg(name)}/password`, { password }),
   },
   teams: {
     list: (limit = 500, cursor?: string) => http.get<Page<Team>>('/teams', { limit, cursor }),

@@ -245,8 +245,7 @@ export interface Overview {
     message: string | null;
     timedOut: boolean;
   }[];
-  /** Not answered yet by the server; shown when it is. */
-  jobsPerTeam?: { team: string | null; total: number; enabled?: number; paused?: number }[];
+  jobsPerTeam: { team: string | null; total: number; enabled: number; paused: number }[];
 }
 
 export interface CronFire {
@@ -263,7 +262,7 @@ export interface TeamGrant {
 export interface Me {
   id: string;
   name: string;
-  displayName: string;
+  displayName: string | null;
   email: string | null;
   phone: string | null;
   source: 'local' | 'directory';
@@ -276,11 +275,25 @@ export interface Session {
   csrfToken: string;
 }
 
-export type User = Me & { createdAt?: string; disabled?: boolean };
+/** `GET /users`: contact details, the admin flag and roles only for admins and the user themself. */
+export interface User {
+  id: string;
+  name: string;
+  displayName: string | null;
+  source: 'local' | 'directory';
+  disabled: boolean;
+  email?: string | null;
+  phone?: string | null;
+  admin?: boolean;
+  hasPassword?: boolean;
+  memberships?: (TeamGrant & { source: 'local' | 'directory' })[];
+  createdAt?: string;
+  lastLoginAt?: string | null;
+}
 
 export interface UserInput {
   name?: string;
-  displayName?: string;
+  displayName?: string | null;
   email?: string | null;
   phone?: string | null;
   password?: string;
@@ -323,10 +336,17 @@ export interface AuditEntry {
 
 /** The answer of `POST /jobs/{job}/test-trigger`: one member's answer to a test trigger. */
 export interface TestTriggerResult {
-  member?: string;
-  httpStatus?: number | null;
-  latencyMs?: number | null;
-  error?: string | null;
-  body?: unknown;
-  [key: string]: unknown;
+  /** The id the trigger carried; no such run is stored. */
+  runId: string;
+  member: string;
+  url: string;
+  sentAt: string;
+  httpStatus: number | null;
+  latencyMs: number;
+  /** accepted (202), finished (a synchronous result), failed (anything else, with `error`). */
+  outcome: 'accepted' | 'finished' | 'failed';
+  result: { status: string; message: string | null; output: unknown } | null;
+  error: string | null;
+  /** The start of the answer's body, as text. */
+  body: string | null;
 }

@@ -66,8 +66,9 @@ export function SessionProvider({
           await api.auth.logout();
         } finally {
           setCsrfToken(null);
-          client.clear();
+          // The session query stays (its observer would keep the removed one's data): everything else goes.
           client.setQueryData(SESSION_KEY, { kind: 'anonymous' } satisfies SessionState);
+          client.removeQueries({ predicate: (query) => query.queryKey[0] !== SESSION_KEY[0] });
         }
       },
     };

@@ -9,6 +9,7 @@ import { api } from '../api/endpoints';
 import type { Job } from '../api/types';
 import { ErrorState } from '../common/api-error';
 import { EnabledTag } from '../common/status-tags';
+import { usePollInterval } from '../live/live-updates';
 import { RunDrawer } from '../runs/run-drawer';
 import { JobRowActions } from './job-row-actions';
 import { JobSummary } from './job-summary';
@@ -25,7 +26,7 @@ export default function JobDetailPage() {
   const job = useQuery({
     queryKey: ['job', name],
     queryFn: () => api.jobs.get(name),
-    refetchInterval: 15_000,
+    refetchInterval: usePollInterval(15_000, 60_000),
   });
   const runId = params.get('run');
 

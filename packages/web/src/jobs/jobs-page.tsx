@@ -13,6 +13,7 @@ import { ErrorState } from '../common/api-error';
 import { CursorPager } from '../common/cursor-pager';
 import { useFeedback } from '../common/feedback';
 import { useCursorPages, useUrlFilters } from '../common/use-cursor-pages';
+import { usePollInterval } from '../live/live-updates';
 import { jobColumns } from './jobs-columns';
 import { FILTER_KEYS, type JobFilters, JobsFilters } from './jobs-filters';
 import { RunNowModal } from './run-now-modal';
@@ -46,7 +47,8 @@ export default function JobsPage() {
     queryKey: ['jobs', query],
     queryFn: () => api.jobs.list(query),
     placeholderData: keepPreviousData,
-    refetchInterval: 15_000,
+    // Events bring the last runs; the next fire times still need asking.
+    refetchInterval: usePollInterval(15_000, 30_000),
   });
   const columns = useMemo(() => jobColumns(t, setRunNow), [t]);
   const filtered = FILTER_KEYS.some((k) => filters[k]);

@@ -10,6 +10,7 @@ import { CursorPager } from '../common/cursor-pager';
 import { formatDuration, formatTime } from '../common/format';
 import { NotifyStatusTag, RunStatusTag, TimedOutTag } from '../common/status-tags';
 import { useCursorPages, useUrlFilters } from '../common/use-cursor-pages';
+import { usePollInterval } from '../live/live-updates';
 
 interface Props {
   job: string;
@@ -29,7 +30,7 @@ export function RunHistory({ job, onOpenRun, selectedRun }: Props) {
     queryKey: ['runs', job, query],
     queryFn: () => api.jobs.runs(job, query),
     placeholderData: keepPreviousData,
-    refetchInterval: 10_000,
+    refetchInterval: usePollInterval(10_000, 60_000),
   });
 
   const columns: ColumnsType<Run> = [

@@ -8,13 +8,15 @@ import type { Overview } from '../api/types';
 import { ErrorState } from '../common/api-error';
 import { formatTime, fromNow } from '../common/format';
 import { RunStatusTag, TimedOutTag } from '../common/status-tags';
+import { usePollInterval } from '../live/live-updates';
 import { OUTCOMES, RunsChart } from './runs-chart';
 
 const runLink = (job: string, runId: string) => `/jobs/${encodeURIComponent(job)}?run=${runId}`;
 
 export default function OverviewPage() {
   const { t } = useTranslation();
-  const overview = useQuery({ queryKey: ['overview'], queryFn: api.overview, refetchInterval: 10_000 });
+  const poll = usePollInterval(10_000, 60_000);
+  const overview = useQuery({ queryKey: ['overview'], queryFn: api.overview, refetchInterval: poll });
   if (overview.isError) return <ErrorState error={overview.error} retry={() => void overview.refetch()} />;
   if (!overview.data) return <Spin style={{ display: 'block', margin: '64px auto' }} />;
   const data: Overview = overview.data;

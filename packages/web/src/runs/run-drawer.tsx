@@ -15,6 +15,7 @@ import { ErrorState } from '../common/api-error';
 import { useFeedback } from '../common/feedback';
 import { formatDuration, formatTime } from '../common/format';
 import { NotifyStatusTag, RunStatusTag, TimedOutTag } from '../common/status-tags';
+import { usePollInterval } from '../live/live-updates';
 import { AttemptsTable } from './attempts-table';
 import { JsonBlock } from './json-block';
 import { RetryChain } from './retry-chain';
@@ -37,11 +38,13 @@ export function RunDrawer({ runId, team, onClose, onOpenRun }: Props) {
   const { modal } = App.useApp();
   const feedback = useFeedback();
   const client = useQueryClient();
+  const openPoll = usePollInterval(2_000, 10_000);
   const run = useQuery({
     queryKey: ['run', runId],
     queryFn: () => api.runs.get(runId as string),
     enabled: runId !== null,
-    refetchInterval: (query) => (isOpen(query.state.data) ? 2_000 : false),
+    // Events bring status and progress; log lines alone do not make one.
+    refetchInterval: (query) => (isOpen(query.state.data) ? openPoll : false),
   });
   const cancel = useMutation({
     mutationFn: (id: string) => api.runs.cancel(id),

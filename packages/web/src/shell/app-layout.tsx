@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Outlet } from 'react-router';
 import { setUnauthorizedHandler } from '../api/client';
 import { useExpireSession, useSession } from '../auth/session';
+import { LiveUpdates } from '../live/live-updates';
 import { SideMenu } from './side-menu';
 import { UserMenu } from './user-menu';
 
@@ -48,9 +49,11 @@ export function AppLayout() {
           <UserMenu />
         </Layout.Header>
         <Layout.Content style={{ padding: 12, minWidth: 0 }}>
-          <Suspense fallback={<Spin style={{ display: 'block', margin: '64px auto' }} />}>
-            <Outlet />
-          </Suspense>
+          <LiveUpdates>
+            <Suspense fallback={<Spin style={{ display: 'block', margin: '64px auto' }} />}>
+              <Outlet />
+            </Suspense>
+          </LiveUpdates>
         </Layout.Content>
       </Layout>
     </Layout>

@@ -123,7 +123,7 @@ function JobEditor({ mode, original, cloneOf, initial }: EditorProps) {
         }
         extra={
           <Space>
-            {mode === 'edit' && original && <TestTargetButton job={original.name} />}
+            {mode === 'edit' && original && <TestTargetButton job={original} />}
             <Button onClick={() => navigate(-1)}>{t('common.cancel')}</Button>
             <Button type="primary" htmlType="submit" loading={save.isPending} data-testid="job-save">
               {mode === 'edit' ? t('common.save') : t('editor.createButton')}

@@ -15,7 +15,9 @@ import { api } from '../../api/endpoints';
 import type { TrendPoint } from '../../api/types';
 import { type ChartHandler, EChart } from '../../charts/echart';
 import { ErrorState } from '../../common/api-error';
-import { TREND_KINDS } from './trend-kinds';
+import { usePollInterval } from '../../live/live-updates';
+import { TREND_KINDS, type TrendKind, trendKind } from './trend-kinds';
+import { TrendLegend } from './trend-legend';
 import { type TrendLabels, trendOption } from './trend-option';
 import { RANGE_PRESETS, type RangePreset, readRange, readZoom, resolveRange } from './trend-range';
 
@@ -29,6 +31,7 @@ export function TrendCard({ job, onOpenRun }: Props) {
   const [params, setParams] = useSearchParams();
   const range = readRange(params);
   const rangeKey = 'preset' in range ? range.preset : `${range.from}-${range.to}`;
+  const poll = usePollInterval(30_000, 120_000);
   const trend = useQuery({
     queryKey: ['trend', job, rangeKey],
     queryFn: async () => {
@@ -40,7 +43,7 @@ export function TrendCard({ job, onOpenRun }: Props) {
       );
       return { ...answer, window };
     },
-    refetchInterval: 'preset' in range ? 30_000 : false,
+    refetchInterval: 'preset' in range ? poll : false,
   });
 
   // The zoom the next option starts with: from the URL at first, then the user's, so a refetch keeps it.
@@ -61,12 +64,32 @@ export function TrendCard({ job, onOpenRun }: Props) {
     [t, i18n.language],
   );
 
+  const [hidden, setHidden] = useState<ReadonlySet<TrendKind>>(new Set());
+  const toggleKind = (kind: TrendKind) =>
+    setHidden((prev) => {
+      const next = new Set(prev);
+      if (!next.delete(kind)) next.add(kind);
+      return next;
+    });
+  const counts = useMemo(() => {
+    const byKind = Object.fromEntries(TREND_KINDS.map((k) => [k, 0])) as Record<TrendKind, number>;
+    for (const point of trend.data?.points ?? []) byKind[trendKind(point)] += 1;
+    return byKind;
+  }, [trend.data]);
+
   const option = useMemo(
     () =>
       trend.data
-        ? trendOption(trend.data.points, trend.data.bucketMs, trend.data.window, initialZoom.current, labels)
+        ? trendOption(
+            trend.data.points,
+            trend.data.bucketMs,
+            trend.data.window,
+            initialZoom.current,
+            labels,
+            hidden,
+          )
         : null,
-    [trend.data, labels],
+    [trend.data, labels, hidden],
   );
 
   const setUrl = (patch: Record<string, string | null>) =>
@@ -189,6 +212,7 @@ export function TrendCard({ job, onOpenRun }: Props) {
               }
             />
           )}
+          <TrendLegend counts={counts} hidden={hidden} onToggle={toggleKind} bucketed={bucketed} />
           <EChart
             option={option}
             events={events}

@@ -35,17 +35,17 @@ export function trendOption(
   range: { from: number; to: number },
   zoom: { from: number; to: number } | null,
   labels: TrendLabels,
+  hidden: ReadonlySet<TrendKind> = new Set(),
 ) {
   const byKind = trendSeriesData(points);
   const line = points
-    .filter((p) => p.durationMs !== null)
+    .filter((p) => p.durationMs !== null && !hidden.has(trendKind(p)))
     .map((p) => [Date.parse(p.at), p.durationMs as number] as [number, number])
     .sort((a, b) => a[0] - b[0]);
   const zoomWindow = zoom ? { startValue: zoom.from, endValue: zoom.to } : { start: 0, end: 100 };
   return {
     animation: points.length < 500,
-    grid: { left: 64, right: 24, top: 36, bottom: 64 },
-    legend: { top: 0, data: TREND_KINDS.filter((k) => byKind[k].length > 0).map((k) => labels.kind[k]) },
+    grid: { left: 64, right: 24, top: 16, bottom: 64 },
     tooltip: {
       trigger: 'item',
       confine: true,
@@ -84,7 +84,7 @@ export function trendOption(
         z: 1,
         large: true,
       },
-      ...TREND_KINDS.filter((k) => byKind[k].length > 0).map((kind) => {
+      ...TREND_KINDS.filter((k) => byKind[k].length > 0 && !hidden.has(k)).map((kind) => {
         const style = KIND_STYLE[kind];
         return {
           type: 'scatter',
