@@ -139,8 +139,12 @@ describe.each(DIALECTS)('accounts in the store on %s', (dialect) => {
       });
     const now = T0 + 400 * DAY;
     await session('fresh', now - 1_000, now + DAY);
-    await session('idle', now - 9 * 3_600_000, now + DAY);
-    await session('expired', now - 1_000, now - 1);
+    // Ended, but less than a day ago: kept, so the browser hears "expired".
+    await session('recently-idle', now - 9 * 3_600_000, now + DAY);
+    await session('recently-expired', now - 1_000, now - 1);
+    // Ended more than a day ago: removed.
+    await session('idle', now - 33 * 3_600_000, now + DAY);
+    await session('expired', now - 1_000, now - 25 * 3_600_000);
     for (const [i, age] of [400, 366, 10].entries()) {
       await store.audit.insert({
         id: newId(now - age * DAY + i),
@@ -167,6 +171,8 @@ describe.each(DIALECTS)('accounts in the store on %s', (dialect) => {
     });
     expect(await housekeeping.runOnce()).toEqual({ sessions: 2, auditEntries: 2 });
     expect(await store.sessions.find('fresh')).not.toBeNull();
+    expect(await store.sessions.find('recently-idle')).not.toBeNull();
+    expect(await store.sessions.find('recently-expired')).not.toBeNull();
     const left = await store.audit.list({ teams: null, action: 'job' }, 10, undefined);
     if (left === 'bad_cursor') throw new Error('unexpected');
     expect(left.entries.map((e) => e.target)).toEqual(['j10']);

@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
+/** How long an ended session is kept so its browser hears "expired", ms (1 day). */
+export const SESSION_PRUNE_GRACE_MS = 86_400_000;
+
 export interface Session {
   idHash: string;
   userId: string;
@@ -60,11 +63,16 @@ export class SessionsRepo {
     await this.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
   }
 
-  /** Removes sessions past their absolute expiry or idle longer than `idleMs`. */
-  async prune(now: number, idleMs: number): Promise<number> {
+  /**
+   * Removes sessions that ended (absolute expiry, or idle longer than
+   * `idleMs`) more than `graceMs` ago. Until then a returning browser is
+   * told its session expired, rather than that it is unknown.
+   */
+  async prune(now: number, idleMs: number, graceMs = SESSION_PRUNE_GRACE_MS): Promise<number> {
+    const before = now - graceMs;
     const result = await this.db
       .deleteFrom('sessions')
-      .where((eb) => eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<=', now - idleMs)]))
+      .where((eb) => eb.or([eb('expires_at', '<=', before), eb('last_seen_at', '<=', before - idleMs)]))
       .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
