@@ -51,6 +51,33 @@ export default function OverviewPage() {
                 </Link>
               </Col>
             </Row>
+            {data.jobsPerTeam.length > 0 && (
+              <Table
+                data-testid="jobs-per-team"
+                style={{ marginTop: 12 }}
+                size="small"
+                rowKey={(r) => r.team ?? ''}
+                pagination={false}
+                scroll={{ y: 200 }}
+                dataSource={data.jobsPerTeam}
+                columns={[
+                  {
+                    title: t('overview.jobsPerTeam'),
+                    dataIndex: 'team',
+                    ellipsis: true,
+                    render: (team: string | null) =>
+                      team ? (
+                        <Link to={`/jobs?team=${encodeURIComponent(team)}`}>{team}</Link>
+                      ) : (
+                        t('overview.noTeam')
+                      ),
+                  },
+                  { title: t('overview.total'), dataIndex: 'total', width: 64, align: 'right' },
+                  { title: t('jobs.enabled'), dataIndex: 'enabled', width: 88, align: 'right' },
+                  { title: t('jobs.paused'), dataIndex: 'paused', width: 76, align: 'right' },
+                ]}
+              />
+            )}
             {data.jobs.total === 0 && (
               <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0 }}>
                 {t('overview.noJobsHint')} <Link to="/worker-groups">{t('nav.workerGroups')}</Link> ·{' '}
@@ -155,31 +182,6 @@ export default function OverviewPage() {
           </Card>
         </Col>
       </Row>
-      {data.jobsPerTeam && (
-        <Card size="small" title={t('overview.jobsPerTeam')}>
-          <Table
-            size="small"
-            rowKey={(r) => r.team ?? ''}
-            pagination={false}
-            dataSource={data.jobsPerTeam}
-            columns={[
-              {
-                title: t('jobs.team'),
-                dataIndex: 'team',
-                render: (team: string | null) =>
-                  team ? (
-                    <Link to={`/jobs?team=${encodeURIComponent(team)}`}>{team}</Link>
-                  ) : (
-                    t('overview.noTeam')
-                  ),
-              },
-              { title: t('overview.total'), dataIndex: 'total', width: 100 },
-              { title: t('jobs.enabled'), dataIndex: 'enabled', width: 100 },
-              { title: t('jobs.paused'), dataIndex: 'paused', width: 100 },
-            ]}
-          />
-        </Card>
-      )}
     </Space>
   );
 }
