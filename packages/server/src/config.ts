@@ -5,7 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { type DirectoryConfig, parseDirectoryConfig } from './auth/directory-config.js';
+import type { AlertPolicy } from './domain/alert-policy.js';
 import { DEFAULT_REPORT_LIMITS, type ReportLimits } from './domain/callback-rules.js';
+import { ALERT_EVENTS } from './domain/job.js';
 import { MAX_RETENTION_DAYS } from './domain/retention.js';
 
 export interface Config {
@@ -41,6 +43,24 @@ export interface Config {
   publicMetrics: boolean;
   /** Directory (LDAP / Active Directory) login; null: local users only. Config file only. */
   directory: DirectoryConfig | null;
+  /** How often the alert worker and the outbox look for work, ms. Default 1,000. */
+  alertIntervalMs: number;
+  /** One alert per job and kind within this window; the rest go in a digest when it closes, ms. Default 600,000 (10 min). */
+  alertWindowMs: number;
+  /** Language of alert messages: en or zh-CN. Default en. */
+  alertLanguage: 'en' | 'zh-CN';
+  /** A folder of template files overriding the built-in ones. Default none. */
+  alertTemplatesDir: string | undefined;
+  /** Time limit of one send, ms. Default 10,000. */
+  alertSendTimeoutMs: number;
+  /** Attempts per message before it is recorded failed. Default 8. */
+  alertMaxAttempts: number;
+  /** First retry delay of a message, ms; doubles each attempt. Default 5,000. */
+  alertBackoffMs: number;
+  /** Longest retry delay of a message, ms. Default 600,000. */
+  alertBackoffMaxMs: number;
+  /** Alert kinds, recipients and escalation for jobs that name none. Config file only. */
+  alertDefaults: AlertPolicy;
   /** Log level (pino). Default info. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** A name for this node in the lease and logs. Default hostname:pid. */
@@ -108,6 +128,15 @@ export const DEFAULTS: Config = {
   trustProxy: false,
   publicMetrics: true,
   directory: null,
+  alertIntervalMs: 1_000,
+  alertWindowMs: 600_000,
+  alertLanguage: 'en',
+  alertTemplatesDir: undefined,
+  alertSendTimeoutMs: 10_000,
+  alertMaxAttempts: 8,
+  alertBackoffMs: 5_000,
+  alertBackoffMaxMs: 600_000,
+  alertDefaults: { on: ['failed', 'notify_failed', 'lost', 'missed'], recipients: [], escalation: null },
   logLevel: 'info',
   nodeName: undefined,
   leaseTtlMs: 5_000,
@@ -145,8 +174,8 @@ export class ConfigError extends Error {
   }
 }
 
-type Kind = 'string' | 'port' | 'ms' | 'int' | 'count' | 'limit' | 'url' | 'level' | 'bool';
-const KEYS: Record<Exclude<keyof Config, 'reportLimits' | 'directory'>, Kind> = {
+type Kind = 'string' | 'port' | 'ms' | 'int' | 'count' | 'limit' | 'url' | 'level' | 'bool' | 'language';
+const KEYS: Record<Exclude<keyof Config, 'reportLimits' | 'directory' | 'alertDefaults'>, Kind> = {
   host: 'string',
   port: 'port',
   dataDir: 'string',
@@ -162,6 +191,14 @@ const KEYS: Record<Exclude<keyof Config, 'reportLimits' | 'directory'>, Kind> = 
   auditRetentionDays: 'limit',
   trustProxy: 'bool',
   publicMetrics: 'bool',
+  alertIntervalMs: 'ms',
+  alertWindowMs: 'ms',
+  alertLanguage: 'language',
+  alertTemplatesDir: 'string',
+  alertSendTimeoutMs: 'ms',
+  alertMaxAttempts: 'count',
+  alertBackoffMs: 'ms',
+  alertBackoffMaxMs: 'ms',
   logLevel: 'level',
   nodeName: 'string',
   leaseTtlMs: 'ms',
@@ -201,6 +238,7 @@ export const ENV_KEYS: Record<string, keyof Config> = {
   JOBCENTER_NODE_NAME: 'nodeName',
   JOBCENTER_TRUST_PROXY: 'trustProxy',
   JOBCENTER_PUBLIC_METRICS: 'publicMetrics',
+  JOBCENTER_ALERT_LANGUAGE: 'alertLanguage',
 };
 
 function coerce(key: string, kind: Kind, value: unknown, source: string): unknown {
@@ -214,6 +252,11 @@ function coerce(key: string, kind: Kind, value: unknown, source: string): unknow
     if (typeof value !== 'string' || !LEVELS.includes(value)) {
       throw new ConfigError(`${where} must be one of ${LEVELS.join(', ')}, got ${JSON.stringify(value)}`);
     }
+    return value;
+  }
+  if (kind === 'language') {
+    if (value !== 'en' && value !== 'zh-CN')
+      throw new ConfigError(`${where} must be en or zh-CN, got ${JSON.stringify(value)}`);
     return value;
   }
   if (kind === 'bool') {
@@ -260,6 +303,13 @@ function apply(target: Record<string, unknown>, values: Record<string, unknown>,
         (limits as Record<string, number>)[k] = n;
       }
       target.reportLimits = limits;
+      continue;
+    }
+    if (key === 'alertDefaults') {
+      if (source === 'environment' || source === 'flags') {
+        throw new ConfigError(`${source}: alertDefaults is set in the config file only`);
+      }
+      target.alertDefaults = parseAlertDefaults(value, source);
       continue;
     }
     if (key === 'directory') {
@@ -332,4 +382,48 @@ export function resolvePublicUrl(config: Config, boundPort: number): string {
   if (config.publicUrl) return config.publicUrl;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   return `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
+}
+
+const RECIPIENT = /^(user|team|email|sms|channel):.+$/;
+
+function parseRecipients(value: unknown, where: string): string[] {
+  if (!Array.isArray(value) || !value.every((r) => typeof r === 'string' && RECIPIENT.test(r))) {
+    throw new ConfigError(
+      `${where} must be a list of user:NAME, team:NAME, email:ADDRESS, sms:NUMBER or channel:NAME`,
+    );
+  }
+  return value as string[];
+}
+
+/** `alertDefaults` from the config file: `{on?, recipients?, escalation?: {afterFailures, recipients}}`. */
+function parseAlertDefaults(value: unknown, source: string): AlertPolicy {
+  const where = `${source}: alertDefaults`;
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ConfigError(`${where} must be an object`);
+  const v = value as Record<string, unknown>;
+  for (const key of Object.keys(v)) {
+    if (!['on', 'recipients', 'escalation'].includes(key)) {
+      throw new ConfigError(`${where}: unknown key ${key} (known: on, recipients, escalation)`);
+    }
+  }
+  const on = v.on ?? DEFAULTS.alertDefaults.on;
+  if (!Array.isArray(on) || !on.every((k) => (ALERT_EVENTS as readonly unknown[]).includes(k))) {
+    throw new ConfigError(`${where}.on must be a list of ${ALERT_EVENTS.join(', ')}`);
+  }
+  let escalation: AlertPolicy['escalation'] = null;
+  if (v.escalation !== undefined && v.escalation !== null) {
+    const e = v.escalation as Record<string, unknown>;
+    if (typeof e !== 'object' || !Number.isInteger(e.afterFailures) || (e.afterFailures as number) < 1) {
+      throw new ConfigError(`${where}.escalation.afterFailures must be a whole number of at least 1`);
+    }
+    escalation = {
+      afterFailures: e.afterFailures as number,
+      recipients: parseRecipients(e.recipients, `${where}.escalation.recipients`),
+    };
+  }
+  return {
+    on: on as AlertPolicy['on'],
+    recipients: v.recipients === undefined ? [] : parseRecipients(v.recipients, `${where}.recipients`),
+    escalation,
+  };
 }

@@ -6,6 +6,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Logger, pino } from 'pino';
+import { AlertWorker } from './alerts/alert-worker.js';
+import { OutboxSender } from './alerts/outbox-sender.js';
 import { type App, buildApp } from './api/app.js';
 import { RunFeed } from './api/run-feed.js';
 import { Accounts } from './auth/accounts.js';
@@ -227,6 +229,27 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
   );
   const groups = new GroupManager(store, clock, groupCache, memberHealth);
   const runFeed = new RunFeed({ repo: store.runFeed, clock, log });
+  const alertWorker = new AlertWorker({
+    store,
+    clock,
+    log,
+    intervalMs: config.alertIntervalMs,
+    windowMs: config.alertWindowMs,
+    defaults: config.alertDefaults,
+    language: config.alertLanguage,
+    templatesDir: config.alertTemplatesDir,
+    publicUrl: () => publicUrl,
+  });
+  const outbox = new OutboxSender({
+    store,
+    clock,
+    log,
+    intervalMs: config.alertIntervalMs,
+    sendTimeoutMs: config.alertSendTimeoutMs,
+    maxAttempts: config.alertMaxAttempts,
+    backoffMs: config.alertBackoffMs,
+    backoffMaxMs: config.alertBackoffMaxMs,
+  });
 
   const app = await buildApp(
     {
@@ -245,6 +268,9 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
       testTrigger: (job, member, secret, params) =>
         sendTestTrigger({ http, clock, serverKey, publicUrl: () => publicUrl }, job, member, secret, params),
       runFeed,
+      alertLanguage: config.alertLanguage,
+      alertTemplatesDir: config.alertTemplatesDir,
+      alertSendTimeoutMs: config.alertSendTimeoutMs,
       accounts,
       login,
       audit,
@@ -272,6 +298,8 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     memberProbes.start();
     retention.start();
     housekeeping.start();
+    alertWorker.start();
+    outbox.start();
     await leadership.start();
     log.info({ url: listenUrl, publicUrl, database: store.location }, 'JobCenter started');
     return listenUrl;
@@ -287,6 +315,8 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     await groupCache.stop();
     await retention.stop();
     await housekeeping.stop();
+    await alertWorker.stop();
+    await outbox.stop();
     // Event streams never end by themselves: close them, or closing the server would wait for them.
     await runFeed.stop();
     await app.close();

@@ -18,6 +18,7 @@ import Fastify, {
 import { ApiError } from '../errors.js';
 import { registerCaller } from './caller.js';
 import type { ApiContext } from './context.js';
+import { alertRoutes } from './routes/alerts.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { callbackRoutes } from './routes/callbacks.js';
@@ -154,6 +155,7 @@ export async function buildApp(ctx: ApiContext, logger: FastifyBaseLogger): Prom
   await app.register(tokenRoutes(ctx), { prefix: '/api/v1' });
   await app.register(auditRoutes(ctx), { prefix: '/api/v1' });
   await app.register(eventRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(alertRoutes(ctx), { prefix: '/api/v1' });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

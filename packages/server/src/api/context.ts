@@ -31,6 +31,9 @@ export interface ApiContext {
     secret: string,
     params: Record<string, unknown>,
   ): Promise<TestTriggerResult>;
+  alertLanguage: 'en' | 'zh-CN';
+  alertTemplatesDir: string | undefined;
+  alertSendTimeoutMs: number;
   /** The live run feed of GET /events. */
   runFeed: RunFeed;
   accounts: Accounts;

@@ -24,6 +24,11 @@ const Seconds = (description: string) =>
 export const JOB_NAME_PATTERN = '^[a-z0-9][a-z0-9._-]*$';
 const NAME = Type.String({ pattern: JOB_NAME_PATTERN, minLength: 1, maxLength: 128 });
 const Iso = Type.String({ format: 'date-time' });
+const RECIPIENT = Type.String({
+  pattern: '^(user|team|email|sms|channel):.+$',
+  maxLength: 256,
+  description: 'user:NAME, team:NAME, email:ADDRESS, sms:NUMBER or channel:NAME',
+});
 const TEAM = Type.String({
   pattern: JOB_NAME_PATTERN,
   minLength: 1,
@@ -135,12 +140,22 @@ export const JobInput = Type.Object(
     alerts: Type.Optional(
       Type.Object(
         {
-          recipients: Type.Optional(
-            Type.Array(Type.String({ pattern: '^(user|team|email|sms|channel):.+$', maxLength: 256 }), {
-              maxItems: 100,
-            }),
-          ),
+          recipients: Type.Optional(Type.Array(RECIPIENT, { maxItems: 100 })),
           on: Type.Optional(Type.Array(StringEnum(ALERT_EVENTS), { maxItems: 20 })),
+          escalation: Type.Optional(
+            Nullable(
+              Type.Object(
+                {
+                  afterFailures: Type.Integer({ minimum: 1, maximum: 1000 }),
+                  recipients: Type.Array(RECIPIENT, { minItems: 1, maxItems: 100 }),
+                },
+                {
+                  additionalProperties: false,
+                  description: 'After this many failures in a row, also alert these',
+                },
+              ),
+            ),
+          ),
         },
         { additionalProperties: false },
       ),
@@ -189,7 +204,13 @@ export const JobView = Type.Object({
   heartbeatSec: Nullable(Type.Number()),
   retry: Type.Object({ count: Type.Integer(), backoffSec: Type.Number() }),
   misfire: StringEnum(MISFIRE_POLICIES),
-  alerts: Type.Object({ recipients: Type.Array(Type.String()), on: Type.Array(Type.String()) }),
+  alerts: Type.Object({
+    recipients: Type.Array(Type.String()),
+    on: Type.Array(Type.String()),
+    escalation: Type.Optional(
+      Type.Object({ afterFailures: Type.Integer(), recipients: Type.Array(Type.String()) }),
+    ),
+  }),
   retention: Nullable(
     Type.Object(
       { days: Nullable(Type.Integer()), count: Nullable(Type.Integer()) },

@@ -18,7 +18,7 @@ export const SYSTEM_ACTOR: Actor = { name: null, kind: 'system', tokenId: null, 
 
 /** What was acted on. */
 export interface AuditTarget {
-  type: 'job' | 'group' | 'run' | 'user' | 'team' | 'token' | 'session';
+  type: 'job' | 'group' | 'run' | 'user' | 'team' | 'token' | 'session' | 'channel';
   name: string | null;
   team: string | null;
 }

@@ -64,7 +64,12 @@ export interface JobSpec {
   heartbeatSec: number | null;
   retry: { count: number; backoffSec: number };
   misfire: MisfirePolicy;
-  alerts: { recipients: string[]; on: AlertEvent[] };
+  alerts: {
+    recipients: string[];
+    on: AlertEvent[];
+    /** After this many failures in a row, alerts also go to these recipients. */
+    escalation?: { afterFailures: number; recipients: string[] };
+  };
   /** Own history limits; null: the server's defaults for both. */
   retention: JobRetention | null;
   enabled: boolean;

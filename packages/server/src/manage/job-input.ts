@@ -101,7 +101,11 @@ export function toJobSpec(input: JobInput, defaults: JobInputDefaults): JobSpec 
     heartbeatSec: input.heartbeatSec ?? null,
     retry: { count: input.retry?.count ?? 0, backoffSec: input.retry?.backoffSec ?? 10 },
     misfire: input.misfire ?? 'skip',
-    alerts: { recipients: input.alerts?.recipients ?? [], on: [...new Set(input.alerts?.on ?? [])] },
+    alerts: {
+      recipients: input.alerts?.recipients ?? [],
+      on: [...new Set(input.alerts?.on ?? [])],
+      ...(input.alerts?.escalation ? { escalation: input.alerts.escalation } : {}),
+    },
     retention: toRetention(input.retention),
     enabled: input.enabled ?? true,
   };

@@ -92,7 +92,9 @@ export function jobFromRow(row: Selectable<JobsTable>): Job {
   if (isEmpty(spec.target.headers)) spec.target.headers = SHARED.headers;
   spec.target.group = intern(spec.target.group);
   spec.target.path = intern(spec.target.path);
-  if (spec.alerts.recipients.length === 0 && spec.alerts.on.length === 0) spec.alerts = SHARED.alerts;
+  if (spec.alerts.recipients.length === 0 && spec.alerts.on.length === 0 && !spec.alerts.escalation) {
+    spec.alerts = SHARED.alerts;
+  }
   if (spec.retry.count === 0 && spec.retry.backoffSec === 10) spec.retry = SHARED.retry;
   const tags = fromJson<string[]>(row.tags, []);
   return {

@@ -7,6 +7,7 @@ import * as m004 from './migrations/004-members.js';
 import * as m005 from './migrations/005-retention.js';
 import * as m006 from './migrations/006-shard-late-result.js';
 import * as m007 from './migrations/007-accounts.js';
+import * as m008 from './migrations/008-alerts.js';
 import type { Database } from './schema.js';
 
 interface Migration {
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'retention', up: m005.up },
   { version: 6, name: 'shard-late-result', up: m006.up },
   { version: 7, name: 'accounts', up: m007.up },
+  { version: 8, name: 'alerts', up: m008.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -269,6 +269,67 @@ export interface TrendStateTable {
   rolled_until: number;
 }
 
+export interface AlertEventsTable {
+  id: Generated<number>;
+  job_id: string;
+  run_id: string;
+  kind: string;
+  at: number;
+}
+
+export interface AlertChannelsTable {
+  name: string;
+  type: string;
+  config: string;
+  secret: string;
+  enabled: number;
+  is_default: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AlertMessagesTable {
+  id: string;
+  kind: string;
+  job_id: string | null;
+  job_name: string | null;
+  team: string | null;
+  run_id: string | null;
+  channel: string;
+  recipient: string;
+  content: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number | null;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+export interface AlertStateTable {
+  job_id: string;
+  kind: string;
+  window_until: number;
+  suppressed: number;
+  last_run_id: string | null;
+}
+
+export interface AlertEpisodesTable {
+  job_id: string;
+  failures: number;
+  opened_at: number;
+}
+
+export interface MaintenanceWindowsTable {
+  id: string;
+  team: string;
+  starts_at: number;
+  ends_at: number;
+  reason: string;
+  created_by: string | null;
+  created_at: number;
+}
+
 export interface Database {
   jobs: JobsTable;
   worker_groups: WorkerGroupsTable;
@@ -290,4 +351,10 @@ export interface Database {
   login_throttle: LoginThrottleTable;
   audit_log: AuditLogTable;
   job_tombstones: JobTombstonesTable;
+  alert_events: AlertEventsTable;
+  alert_channels: AlertChannelsTable;
+  alert_messages: AlertMessagesTable;
+  alert_state: AlertStateTable;
+  alert_episodes: AlertEpisodesTable;
+  maintenance_windows: MaintenanceWindowsTable;
 }

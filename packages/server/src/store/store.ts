@@ -1,4 +1,5 @@
 import type { ReportLimits } from '../domain/callback-rules.js';
+import { AlertsRepo } from './alerts-repo.js';
 import { AuditRepo } from './audit-repo.js';
 import { type DatabaseOptions, openDatabase } from './database.js';
 import type { Dialect } from './dialect.js';
@@ -48,6 +49,7 @@ export interface Store {
   readonly loginThrottle: LoginThrottleRepo;
   readonly audit: AuditRepo;
   readonly runFeed: RunFeedRepo;
+  readonly alerts: AlertsRepo;
   close(): Promise<void>;
 }
 
@@ -85,6 +87,7 @@ export async function openStore(options: DatabaseOptions & { reportLimits: Repor
     loginThrottle: new LoginThrottleRepo(db),
     audit: new AuditRepo(db),
     runFeed: new RunFeedRepo(db),
+    alerts: new AlertsRepo(db, dialect),
     close,
   };
 }
