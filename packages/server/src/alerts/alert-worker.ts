@@ -98,7 +98,11 @@ export class AlertWorker {
       batch.episodes(jobIds),
     ]);
     const teams = [...new Set([...jobs.values()].map((j) => j.team ?? DEFAULT_TEAM))];
-    const quietTeams = await batch.inMaintenance(teams, now);
+    const times = batch.events.map((e) => e.at);
+    const windows = await batch.maintenance(teams, Math.min(...times), Math.max(...times));
+    // Quiet is decided at the time the run changed, not when the worker gets to it.
+    const inMaintenance = (team: string, at: number) =>
+      windows.some((w) => w.team === team && w.startsAt <= at && at < w.endsAt);
     const planned: Planned[] = [];
     const touchedStates = new Set<string>();
     const touchedEpisodes = new Set<string>();
@@ -115,8 +119,8 @@ export class AlertWorker {
       const decision = decide({
         event: kind,
         policy,
-        jobEnabled: job.enabled,
-        inMaintenance: quietTeams.has(job.team ?? DEFAULT_TEAM),
+        jobEnabled: event.jobEnabled,
+        inMaintenance: inMaintenance(job.team ?? DEFAULT_TEAM, event.at),
         windowUntil: state && state.windowUntil > now ? state.windowUntil : null,
         episodeFailures: episodes.get(job.id) ?? null,
         now,

@@ -22,6 +22,8 @@ export interface AlertEventRow {
   runId: string;
   kind: string;
   at: number;
+  /** Whether the job was enabled when the run changed. */
+  jobEnabled: boolean;
 }
 
 export interface NewAlertMessage {
@@ -166,17 +168,25 @@ export class AlertBatch {
     return new Map(rows.map((r) => [r.job_id, r.failures]));
   }
 
-  /** Teams among `teams` with a maintenance window open at `now`. */
-  async inMaintenance(teams: readonly string[], now: number): Promise<Set<string>> {
-    if (teams.length === 0) return new Set();
+  /** The maintenance windows of `teams` that overlap [from, to]. */
+  async maintenance(teams: readonly string[], from: number, to: number): Promise<MaintenanceWindow[]> {
+    if (teams.length === 0) return [];
     const rows = await this.trx
       .selectFrom('maintenance_windows')
-      .select('team')
+      .selectAll()
       .where('team', 'in', teams)
-      .where('starts_at', '<=', now)
-      .where('ends_at', '>', now)
+      .where('starts_at', '<=', to)
+      .where('ends_at', '>', from)
       .execute();
-    return new Set(rows.map((r) => r.team));
+    return rows.map((r) => ({
+      id: r.id,
+      team: r.team,
+      startsAt: Number(r.starts_at),
+      endsAt: Number(r.ends_at),
+      reason: r.reason,
+      createdBy: r.created_by,
+      createdAt: Number(r.created_at),
+    }));
   }
 
   directory(users: Iterable<string>, teams: Iterable<string>): Promise<RecipientDirectory> {
@@ -327,6 +337,7 @@ export class AlertsRepo {
         runId: r.run_id,
         kind: r.kind,
         at: Number(r.at),
+        jobEnabled: r.job_enabled === 1,
       }));
       await work(new AlertBatch(trx, events));
       await trx

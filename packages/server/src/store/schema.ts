@@ -275,6 +275,7 @@ export interface AlertEventsTable {
   run_id: string;
   kind: string;
   at: number;
+  job_enabled: number;
 }
 
 export interface AlertChannelsTable {

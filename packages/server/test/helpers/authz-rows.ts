@@ -49,6 +49,21 @@ const GROUP_404: Answer = [404, 'group_not_found'];
 const TEAM_404: Answer = [404, 'team_not_found'];
 export const FORBIDDEN: Answer = [403, 'forbidden'];
 
+/** A generic webhook channel pointing at a closed port. */
+const HOOK = { config: { url: 'http://127.0.0.1:9/hook' }, secret: { secret: 'hook-secret-0123456789' } };
+const WINDOW = {
+  startsAt: '2030-01-01T00:00:00.000Z',
+  endsAt: '2030-01-01T01:00:00.000Z',
+  reason: 'matrix',
+};
+
+async function newChannel(t: Target): Promise<string> {
+  const name = t.fresh('hook');
+  const res = await t.admin('POST', '/api/v1/alert-channels', { name, type: 'webhook', ...HOOK });
+  expect(res.status).toBe(201);
+  return name;
+}
+
 async function exists(api: Api, path: string): Promise<boolean> {
   return (await api('GET', path)).status === 200;
 }
@@ -343,6 +358,83 @@ export const ROWS: Row[] = [
         200,
       );
       return { path: `/api/v1/teams/${A}/members/${SPARE}` };
+    },
+  },
+
+  // Alerting: channels are global (admins change them), history and maintenance windows per team.
+  {
+    op: 'GET /api/v1/alert-channels',
+    need: 'any',
+    ok: 200,
+    request: () => ({ path: '/api/v1/alert-channels' }),
+  },
+  {
+    op: 'POST /api/v1/alert-channels',
+    need: 'admin',
+    ok: 201,
+    request: (t) => ({
+      path: '/api/v1/alert-channels',
+      body: { name: t.fresh('hook'), type: 'webhook', ...HOOK },
+    }),
+  },
+  {
+    op: 'GET /api/v1/alert-channels/{name}',
+    need: 'any',
+    ok: 200,
+    request: async (t) => ({ path: `/api/v1/alert-channels/${await newChannel(t)}` }),
+  },
+  {
+    op: 'PUT /api/v1/alert-channels/{name}',
+    need: 'admin',
+    ok: 200,
+    request: async (t) => {
+      const name = await newChannel(t);
+      return {
+        path: `/api/v1/alert-channels/${name}`,
+        body: { name, type: 'webhook', ...HOOK, enabled: false },
+      };
+    },
+  },
+  {
+    op: 'DELETE /api/v1/alert-channels/{name}',
+    need: 'admin',
+    ok: 204,
+    request: async (t) => {
+      const path = `/api/v1/alert-channels/${await newChannel(t)}`;
+      return { path, check: async (allowed) => expect(await exists(t.admin, path)).toBe(!allowed) };
+    },
+  },
+  {
+    // The receiver is a closed port: the test answers 200 with ok false.
+    op: 'POST /api/v1/alert-channels/{name}/test',
+    need: 'admin',
+    ok: 200,
+    request: async (t) => ({ path: `/api/v1/alert-channels/${await newChannel(t)}/test`, body: {} }),
+  },
+  { op: 'GET /api/v1/alerts', need: 'any', ok: 200, request: () => ({ path: '/api/v1/alerts' }) },
+  {
+    op: 'GET /api/v1/teams/{team}/maintenance-windows',
+    need: 'read',
+    ok: 200,
+    hidden: TEAM_404,
+    request: () => ({ path: `/api/v1/teams/${A}/maintenance-windows` }),
+  },
+  {
+    op: 'POST /api/v1/teams/{team}/maintenance-windows',
+    need: 'operate',
+    ok: 201,
+    hidden: TEAM_404,
+    request: () => ({ path: `/api/v1/teams/${A}/maintenance-windows`, body: WINDOW }),
+  },
+  {
+    op: 'DELETE /api/v1/teams/{team}/maintenance-windows/{id}',
+    need: 'operate',
+    ok: 204,
+    hidden: TEAM_404,
+    request: async (t) => {
+      const made = await t.admin<{ id: string }>('POST', `/api/v1/teams/${A}/maintenance-windows`, WINDOW);
+      expect(made.status).toBe(201);
+      return { path: `/api/v1/teams/${A}/maintenance-windows/${made.body.id}` };
     },
   },
 

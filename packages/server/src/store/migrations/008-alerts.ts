@@ -22,6 +22,8 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     // failed | notify_failed | lost | timeout | missed | skipped | succeeded (closes an episode)
     .addColumn('kind', 'varchar(16)', (c) => c.notNull())
     .addColumn('at', ms, (c) => c.notNull())
+    // Whether the job was enabled when it happened: a paused job's runs alert no one, even when read after a resume.
+    .addColumn('job_enabled', 'integer', (c) => c.notNull())
     .execute();
 
   await db.schema
@@ -108,31 +110,33 @@ async function sqliteTriggers(db: Kysely<unknown>): Promise<void> {
     CREATE TRIGGER runs_alert_insert AFTER INSERT ON runs
     WHEN NEW.status IN ('missed', 'skipped', 'failed')
     BEGIN
-      INSERT INTO alert_events (job_id, run_id, kind, at) VALUES (NEW.job_id, NEW.id, NEW.status, NEW.created_at);
+      INSERT INTO alert_events (job_id, run_id, kind, at, job_enabled) VALUES (NEW.job_id, NEW.id, NEW.status, NEW.created_at, (SELECT COALESCE(MAX(enabled), 0) FROM jobs WHERE id = NEW.job_id));
     END`.execute(db);
   await sql`
     CREATE TRIGGER runs_alert_end AFTER UPDATE OF status ON runs
     WHEN NEW.status <> OLD.status AND NEW.status IN ('failed', 'lost')
     BEGIN
-      INSERT INTO alert_events (job_id, run_id, kind, at) VALUES (
+      INSERT INTO alert_events (job_id, run_id, kind, at, job_enabled) VALUES (
         NEW.job_id, NEW.id,
         CASE WHEN NEW.status = 'failed' AND NEW.notify_status = 'failed' THEN 'notify_failed' ELSE NEW.status END,
-        COALESCE(NEW.finished_at, NEW.created_at));
+        COALESCE(NEW.finished_at, NEW.created_at), (SELECT COALESCE(MAX(enabled), 0) FROM jobs WHERE id = NEW.job_id));
     END`.execute(db);
   await sql`
     CREATE TRIGGER runs_alert_timeout AFTER UPDATE OF timed_out ON runs
     WHEN NEW.timed_out = 1 AND OLD.timed_out = 0
     BEGIN
-      INSERT INTO alert_events (job_id, run_id, kind, at)
-      VALUES (NEW.job_id, NEW.id, 'timeout', COALESCE(NEW.timeout_at, NEW.created_at));
+      INSERT INTO alert_events (job_id, run_id, kind, at, job_enabled)
+      VALUES (NEW.job_id, NEW.id, 'timeout', COALESCE(NEW.timeout_at, NEW.created_at),
+        (SELECT COALESCE(MAX(enabled), 0) FROM jobs WHERE id = NEW.job_id));
     END`.execute(db);
   await sql`
     CREATE TRIGGER runs_alert_recovery AFTER UPDATE OF status ON runs
     WHEN NEW.status = 'succeeded' AND OLD.status <> 'succeeded'
       AND EXISTS (SELECT 1 FROM alert_episodes WHERE job_id = NEW.job_id)
     BEGIN
-      INSERT INTO alert_events (job_id, run_id, kind, at)
-      VALUES (NEW.job_id, NEW.id, 'succeeded', COALESCE(NEW.finished_at, NEW.created_at));
+      INSERT INTO alert_events (job_id, run_id, kind, at, job_enabled)
+      VALUES (NEW.job_id, NEW.id, 'succeeded', COALESCE(NEW.finished_at, NEW.created_at),
+        (SELECT COALESCE(MAX(enabled), 0) FROM jobs WHERE id = NEW.job_id));
     END`.execute(db);
 }
 
@@ -141,23 +145,25 @@ async function postgresTriggers(db: Kysely<unknown>): Promise<void> {
     CREATE FUNCTION jobcenter_run_alert_events() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       IF TG_OP = 'INSERT' THEN
-        INSERT INTO alert_events (job_id, run_id, kind, at) VALUES (NEW.job_id, NEW.id, NEW.status, NEW.created_at);
+        INSERT INTO alert_events (job_id, run_id, kind, at, job_enabled) VALUES (NEW.job_id, NEW.id, NEW.status, NEW.created_at, (SELECT COALESCE(MAX(enabled), 0) FROM jobs WHERE id = NEW.job_id));
         RETURN NULL;
       END IF;
       IF NEW.status <> OLD.status AND NEW.status IN ('failed', 'lost') THEN
-        INSERT INTO alert_events (job_id, run_id, kind, at) VALUES (
+        INSERT INTO alert_events (job_id, run_id, kind, at, job_enabled) VALUES (
           NEW.job_id, NEW.id,
           CASE WHEN NEW.status = 'failed' AND NEW.notify_status = 'failed' THEN 'notify_failed' ELSE NEW.status END,
-          COALESCE(NEW.finished_at, NEW.created_at));
+          COALESCE(NEW.finished_at, NEW.created_at), (SELECT COALESCE(MAX(enabled), 0) FROM jobs WHERE id = NEW.job_id));
       END IF;
       IF NEW.timed_out = 1 AND OLD.timed_out = 0 THEN
-        INSERT INTO alert_events (job_id, run_id, kind, at)
-        VALUES (NEW.job_id, NEW.id, 'timeout', COALESCE(NEW.timeout_at, NEW.created_at));
+        INSERT INTO alert_events (job_id, run_id, kind, at, job_enabled)
+        VALUES (NEW.job_id, NEW.id, 'timeout', COALESCE(NEW.timeout_at, NEW.created_at),
+        (SELECT COALESCE(MAX(enabled), 0) FROM jobs WHERE id = NEW.job_id));
       END IF;
       IF NEW.status = 'succeeded' AND OLD.status <> 'succeeded'
          AND EXISTS (SELECT 1 FROM alert_episodes WHERE job_id = NEW.job_id) THEN
-        INSERT INTO alert_events (job_id, run_id, kind, at)
-        VALUES (NEW.job_id, NEW.id, 'succeeded', COALESCE(NEW.finished_at, NEW.created_at));
+        INSERT INTO alert_events (job_id, run_id, kind, at, job_enabled)
+        VALUES (NEW.job_id, NEW.id, 'succeeded', COALESCE(NEW.finished_at, NEW.created_at),
+        (SELECT COALESCE(MAX(enabled), 0) FROM jobs WHERE id = NEW.job_id));
       END IF;
       RETURN NULL;
     END $$`.execute(db);
