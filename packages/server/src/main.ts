@@ -99,6 +99,7 @@ export async function createJobCenter(config: Config, options: CreateOptions = {
     intervalMs: config.retentionIntervalMs,
     sessionIdleMs: config.sessionIdleMs,
     auditRetentionDays: config.auditRetentionDays,
+    alertRetentionDays: config.retentionDays,
     batchSize: config.retentionBatchSize,
   });
   const groupCache = new GroupCache({

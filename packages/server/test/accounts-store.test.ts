@@ -167,9 +167,10 @@ describe.each(DIALECTS)('accounts in the store on %s', (dialect) => {
       intervalMs: 60_000,
       sessionIdleMs: 8 * 3_600_000,
       auditRetentionDays: 365,
+      alertRetentionDays: 90,
       batchSize: 1,
     });
-    expect(await housekeeping.runOnce()).toEqual({ sessions: 2, auditEntries: 2 });
+    expect(await housekeeping.runOnce()).toEqual({ sessions: 2, auditEntries: 2, alertMessages: 0 });
     expect(await store.sessions.find('fresh')).not.toBeNull();
     expect(await store.sessions.find('recently-idle')).not.toBeNull();
     expect(await store.sessions.find('recently-expired')).not.toBeNull();

@@ -1,6 +1,7 @@
 /**
  * Removes what outlived its use: sessions past their idle or absolute
- * expiry, and audit entries older than the retention setting.
+ * expiry, audit entries older than their retention, and sent or failed
+ * alert messages as old as the run history kept.
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
@@ -15,6 +16,8 @@ export interface HousekeepingOptions {
   sessionIdleMs: number;
   /** Null keeps audit entries forever. */
   auditRetentionDays: number | null;
+  /** Sent and failed alert messages are kept as long as run history; null keeps them. */
+  alertRetentionDays: number | null;
   batchSize: number;
 }
 
@@ -34,8 +37,9 @@ export class AccountHousekeeping {
   }
 
   /** One pass; answers what it removed. Errors are logged, never thrown. */
-  async runOnce(): Promise<{ sessions: number; auditEntries: number }> {
-    const { store, clock, log, sessionIdleMs, auditRetentionDays, batchSize } = this.options;
+  async runOnce(): Promise<{ sessions: number; auditEntries: number; alertMessages: number }> {
+    const { store, clock, log, sessionIdleMs, auditRetentionDays, alertRetentionDays, batchSize } =
+      this.options;
     const now = clock.now();
     try {
       const sessions = await store.sessions.prune(now, sessionIdleMs);
@@ -46,10 +50,17 @@ export class AccountHousekeeping {
           n = await store.audit.prune(before, batchSize);
         }
       }
-      return { sessions, auditEntries };
+      let alertMessages = 0;
+      if (alertRetentionDays !== null) {
+        const before = now - alertRetentionDays * 86_400_000;
+        for (let n = batchSize; n === batchSize; alertMessages += n) {
+          n = await store.alerts.pruneMessages(before, batchSize);
+        }
+      }
+      return { sessions, auditEntries, alertMessages };
     } catch (err) {
-      log.error({ err }, 'account housekeeping failed');
-      return { sessions: 0, auditEntries: 0 };
+      log.error({ err }, 'housekeeping failed');
+      return { sessions: 0, auditEntries: 0, alertMessages: 0 };
     }
   }
 }

@@ -5,7 +5,7 @@
  * crash loses none and repeats none; outbox rows are claimed with a lease
  * (`FOR UPDATE SKIP LOCKED` on PostgreSQL) so one node sends each.
  */
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { RecipientDirectory } from '../alerts/recipients.js';
 import { isTeamRole } from '../domain/access.js';
 import type { Job } from '../domain/job.js';
@@ -15,6 +15,9 @@ import { jobFromRow } from './jobs-repo.js';
 import { decodeCursor, encodeCursor } from './json.js';
 import { runFromRow } from './runs-repo.js';
 import type { AlertChannelsTable, AlertMessagesTable, Database } from './schema.js';
+
+// Any constant: the same on every node, distinct from the migration lock's.
+const ALERTING_LOCK_KEY = 7_400_114;
 
 export interface AlertEventRow {
   id: number;
@@ -323,6 +326,7 @@ export class AlertsRepo {
    */
   async withEvents(limit: number, work: (batch: AlertBatch) => Promise<void>): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
+      if (!(await this.lockAlerting(trx))) return 0;
       const rows = await trx
         .selectFrom('alert_events')
         .selectAll()
@@ -362,6 +366,7 @@ export class AlertsRepo {
     work: (batch: AlertBatch, closed: readonly ThrottleState[]) => Promise<void>,
   ): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
+      if (!(await this.lockAlerting(trx))) return 0;
       const rows = await trx
         .selectFrom('alert_state')
         .selectAll()
@@ -389,6 +394,19 @@ export class AlertsRepo {
       }
       return closed.length;
     });
+  }
+
+  /**
+   * One node at a time turns events into messages: throttle windows and
+   * episodes are read and written as a whole, which two nodes at once would
+   * race on. Other nodes skip this pass (the lock ends with the transaction).
+   */
+  private async lockAlerting(trx: Transaction<Database>): Promise<boolean> {
+    if (!this.dialect.hasAdvisoryLocks) return true;
+    const result = await sql<{
+      locked: boolean;
+    }>`SELECT pg_try_advisory_xact_lock(${ALERTING_LOCK_KEY}) AS locked`.execute(trx);
+    return result.rows[0]?.locked === true;
   }
 
   /**
@@ -479,6 +497,27 @@ export class AlertsRepo {
     const messages = rows.slice(0, limit).map(messageFromRow);
     const last = messages[messages.length - 1];
     return { messages, nextCursor: rows.length > limit && last ? encodeCursor([last.id, 'alerts']) : null };
+  }
+
+  /** Removes up to `batch` sent or failed messages created before `before`; answers how many. */
+  async pruneMessages(before: number, batch: number): Promise<number> {
+    const ids = await this.db
+      .selectFrom('alert_messages')
+      .select('id')
+      .where('status', '<>', 'pending')
+      .where('created_at', '<', before)
+      .limit(batch)
+      .execute();
+    if (ids.length === 0) return 0;
+    await this.db
+      .deleteFrom('alert_messages')
+      .where(
+        'id',
+        'in',
+        ids.map((r) => r.id),
+      )
+      .execute();
+    return ids.length;
   }
 
   async pendingEvents(): Promise<number> {

@@ -15,6 +15,8 @@ export interface Dialect {
   readonly maxParams: number;
   /** `SELECT … FOR UPDATE SKIP LOCKED` is available. */
   readonly supportsSkipLocked: boolean;
+  /** Several processes may write at once (PostgreSQL): work done by one node at a time takes an advisory lock. */
+  readonly hasAdvisoryLocks: boolean;
   /** Whether `err` is a unique-constraint violation. */
   isUniqueViolation(err: unknown): boolean;
 }
@@ -26,6 +28,7 @@ export const sqliteDialect: Dialect = {
   autoIncrement: (c) => c.autoIncrement(),
   maxParams: 30_000,
   supportsSkipLocked: false,
+  hasAdvisoryLocks: false,
   isUniqueViolation: (err) =>
     typeof err === 'object' &&
     err !== null &&
@@ -40,6 +43,7 @@ export const postgresDialect: Dialect = {
   autoIncrement: (c) => c,
   maxParams: 60_000,
   supportsSkipLocked: true,
+  hasAdvisoryLocks: true,
   isUniqueViolation: (err) =>
     typeof err === 'object' && err !== null && 'code' in err && err.code === '23505',
 };
