@@ -68,9 +68,11 @@ function bodyEscape(contentType: string): Escape {
 export function fillSmsTemplate(
   template: string,
   values: Record<SmsPlaceholder, string>,
-  escape: Escape,
+  escapeValue: Escape,
 ): string {
-  return template.replace(PLACEHOLDER, (_all, name: string) => escape(values[name as SmsPlaceholder] ?? ''));
+  return template.replace(PLACEHOLDER, (_all, name: string) =>
+    escapeValue(values[name as SmsPlaceholder] ?? ''),
+  );
 }
 
 export function parseSmsSettings(config: unknown, secret: unknown): SmsSettings {
