@@ -46,14 +46,14 @@ function lineOf(source: string, index: number): number {
 }
 
 /**
- * Compiles `source`. `names` are the placeholders it may use; `escape` says
+ * Compiles `source`. `names` are the placeholders it may use; `escaping` says
  * whether values are HTML-escaped (for `.html` files) or inserted as they are.
  */
 export function compileTemplate(
   source: string,
   file: string,
   names: readonly string[],
-  escape: 'html' | 'none',
+  escaping: 'html' | 'none',
 ): CompiledTemplate {
   const root: Node[] = [];
   const stack: { name: string; children: Node[]; index: number }[] = [];
@@ -109,7 +109,7 @@ export function compileTemplate(
   }
   if (last < source.length) children.push({ kind: 'text', text: source.slice(last) });
 
-  const insert = escape === 'html' ? escapeHtml : (text: string) => text;
+  const insert = escaping === 'html' ? escapeHtml : (text: string) => text;
   const render = (nodes: readonly Node[], values: TemplateValues): string => {
     let out = '';
     for (const node of nodes) {
