@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CHANNEL_TYPES, ChannelConfigError, type ChannelType, createChannel, parseChannelSettings } from './channel.js';
+import {
+  CHANNEL_TYPES,
+  ChannelConfigError,
+  type ChannelType,
+  createChannel,
+  parseChannelSettings,
+} from './channel.js';
 import { DEFAULT_SMS_BODY_TEMPLATE } from './channels/sms.js';
 
 function fieldOf(fn: () => unknown): string {

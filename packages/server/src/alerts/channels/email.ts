@@ -113,16 +113,26 @@ const RETRYABLE_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 
 /** Codes of failures that will repeat until an admin changes something. */
 const FINAL_CODES = new Set(['EAUTH', 'ENOAUTH', 'ETLS', 'EREQUIRETLS', 'ECONFIG', 'EMAXRECIPIENTS']);
 
+/** Node's codes for a server certificate that does not verify (`DEPTH_ZERO_SELF_SIGNED_CERT`, `CERT_HAS_EXPIRED`…). */
+const CERTIFICATE_CODE = /CERT|UNABLE_TO_|^ERR_TLS_|^ERR_SSL_/;
+
 /**
  * A nodemailer error as a ChannelError. An SMTP reply decides when there is
  * one (4xx: try again later; 5xx: refused for good); otherwise the error code.
  */
 export function smtpError(where: string, err: unknown): ChannelError {
-  const e = (err ?? {}) as { code?: unknown; responseCode?: unknown; message?: unknown };
+  const e = (err ?? {}) as {
+    code?: unknown;
+    originalCode?: unknown;
+    responseCode?: unknown;
+    message?: unknown;
+  };
   const code = typeof e.code === 'string' ? e.code : '';
+  // Nodemailer files socket errors under ESOCKET and keeps the system's own code (a TLS verification failure) aside.
+  const original = typeof e.originalCode === 'string' ? e.originalCode : '';
   const message = typeof e.message === 'string' ? e.message : String(err);
-  const text = `${where}: ${code ? `${code} ` : ''}${message}`;
-  if (FINAL_CODES.has(code)) return new ChannelError(text, false);
+  const text = `${where}: ${[code, original, message].filter(Boolean).join(' ')}`;
+  if (FINAL_CODES.has(code) || CERTIFICATE_CODE.test(original)) return new ChannelError(text, false);
   if (typeof e.responseCode === 'number' && e.responseCode >= 400) {
     return new ChannelError(text, e.responseCode < 500);
   }
