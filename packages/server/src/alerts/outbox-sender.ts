@@ -1,7 +1,9 @@
 /**
- * Sends the outbox: claims due messages with a lease, sends them through
- * their channel, several at once so one slow channel holds up no other,
- * each with a time limit; records success, or retries with exponential
+ * Sends the outbox: claims due messages with a lease and sends them through
+ * their channel without waiting for one another: each channel has at most
+ * `perChannel` sends in flight, and a channel at its limit is left out of
+ * the next claims, so one that hangs holds up no other. Each send has a
+ * time limit; success is recorded, or the attempt retried with exponential
  * backoff and jitter up to `maxAttempts`, after which the message is
  * `failed` with its last error. Nothing is dropped: a message is sent, or
  * recorded as failed.
@@ -23,8 +25,8 @@ export interface OutboxSenderOptions {
   maxAttempts: number;
   backoffMs: number;
   backoffMaxMs: number;
-  /** Sends in flight at once. Default 8. */
-  concurrency?: number;
+  /** Sends in flight per channel. Default 4. */
+  perChannel?: number;
 }
 
 /** The delay before attempt `attempts + 1`: doubling from `baseMs`, capped, with ±20 % jitter. */
@@ -37,42 +39,54 @@ export class OutboxSender {
   private readonly periodic: Periodic;
   /** Channel instances by name, rebuilt when the channel changes. */
   private readonly channels = new Map<string, { updatedAt: number; channel: Channel }>();
+  private readonly inFlight = new Map<string, number>();
+  private readonly sends = new Set<Promise<void>>();
+  /** Aborts the sends in flight when the sender stops; they are retried after the next start. */
+  private stopping = new AbortController();
 
   constructor(private readonly options: OutboxSenderOptions) {
     this.periodic = new Periodic(options.intervalMs, () => this.runOnce());
   }
 
   start(): void {
+    if (this.stopping.signal.aborted) this.stopping = new AbortController();
     this.periodic.start();
   }
 
   async stop(): Promise<void> {
     await this.periodic.stop();
+    this.stopping.abort();
+    await Promise.allSettled([...this.sends]);
     await Promise.all([...this.channels.values()].map((c) => c.channel.close().catch(() => undefined)));
     this.channels.clear();
   }
 
-  /** Sends what is due now; answers how many messages it took. */
+  /** Starts sending what is due now (without waiting for the sends); answers how many messages it took. */
   async runOnce(): Promise<number> {
     const { store, clock, log, sendTimeoutMs } = this.options;
-    const concurrency = this.options.concurrency ?? 8;
-    let taken = 0;
+    const perChannel = this.options.perChannel ?? 4;
     try {
-      for (;;) {
-        const due = await store.alerts.claimDue(clock.now(), concurrency * 4, sendTimeoutMs * 2 + 1_000);
-        if (due.length === 0) break;
-        taken += due.length;
-        const queue = [...due];
-        await Promise.all(
-          Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-            for (let m = queue.shift(); m; m = queue.shift()) await this.deliver(m);
-          }),
-        );
+      const busy = [...this.inFlight].filter(([, n]) => n >= perChannel).map(([name]) => name);
+      // The lease outlasts the send's own time limit: no other pass or node takes it meanwhile.
+      const due = await store.alerts.claimDue(clock.now(), 50, sendTimeoutMs * 2 + 1_000, busy);
+      for (const message of due) {
+        this.inFlight.set(message.channel, (this.inFlight.get(message.channel) ?? 0) + 1);
+        const send: Promise<void> = this.deliver(message).finally(() => {
+          this.inFlight.set(message.channel, (this.inFlight.get(message.channel) ?? 1) - 1);
+          this.sends.delete(send);
+        });
+        this.sends.add(send);
       }
+      return due.length;
     } catch (err) {
       log.error({ err }, 'alerting: sending the outbox failed');
+      return 0;
     }
-    return taken;
+  }
+
+  /** Resolves once every send started so far has ended (tests). */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.sends]);
   }
 
   private async channelFor(name: string): Promise<Channel | string> {

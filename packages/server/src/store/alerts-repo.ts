@@ -414,13 +414,20 @@ export class AlertsRepo {
    * due again until then, so a node that dies mid-send leaves them to be
    * sent again after the lease (at least once, never lost).
    */
-  async claimDue(now: number, limit: number, leaseMs: number): Promise<AlertMessage[]> {
+  async claimDue(
+    now: number,
+    limit: number,
+    leaseMs: number,
+    /** Channels to leave out (at their limit of sends in flight). */
+    skipChannels: readonly string[] = [],
+  ): Promise<AlertMessage[]> {
     return this.db.transaction().execute(async (trx) => {
       const due = await trx
         .selectFrom('alert_messages')
         .select('id')
         .where('status', '=', 'pending')
         .where('next_attempt_at', '<=', now)
+        .$call((q) => (skipChannels.length > 0 ? q.where('channel', 'not in', skipChannels) : q))
         .orderBy('next_attempt_at')
         .limit(limit)
         .$call((q) => (this.dialect.supportsSkipLocked ? q.forUpdate().skipLocked() : q))
