@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { type Logger, pino } from 'pino';
 import { AlertWorker } from './alerts/alert-worker.js';
 import { OutboxSender } from './alerts/outbox-sender.js';
+import { loadAlertTemplates } from './alerts/render.js';
 import { type App, buildApp } from './api/app.js';
 import { RunFeed } from './api/run-feed.js';
 import { Accounts } from './auth/accounts.js';
@@ -62,6 +63,8 @@ export interface CreateOptions {
 export async function createJobCenter(config: Config, options: CreateOptions = {}): Promise<JobCenter> {
   const clock = options.clock ?? systemClock;
   const log = options.logger ?? pino({ level: config.logLevel, base: { service: 'jobcenter' } });
+  // A broken template override stops the start here, naming the file, not the first alert later.
+  loadAlertTemplates(config.alertLanguage, config.alertTemplatesDir);
   const store = await openStore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
