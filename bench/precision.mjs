@@ -13,6 +13,7 @@ import {
   log,
   memMb,
   num,
+  onCleanup,
   parseFlags,
   pMap,
   round,
@@ -28,13 +29,15 @@ import { createGroup, measureBurstFloor, measureCeiling, startJobCenter, startWo
 
 export const usage = `npm run bench -- precision [--jobs 100[,1000,10000]] [--seconds 60] [--db sqlite|postgres]
   [--warmup 3] [--grace 5] [--create-concurrency 20] [--ceiling-seconds 5] [--floor-seconds 10] [--no-floor] [--setup api|store] [--period s|m]
-  [--routing random|first|round_robin|least_busy|broadcast] [--members 1] [--save]
+  [--routing random|first|round_robin|least_busy|broadcast] [--members 1] [--alerts none|ok|hang] [--save]
 --period m: jobs on '* * * * *' (every minute) instead of every second; --seconds (default 120) then counts
 whole minutes, warm-up defaults to 1 s and grace to 10 s (the peers' minute runs use the same margin).
 --setup api (default) creates the jobs through POST /api/v1/jobs while the server runs; store writes them
 into the database before it starts (for when the API stalls under the firing load).
 --members M starts M trivial workers (each its own process) in the group; --routing broadcast then sends
 every fire to every member as one shard each, and lateness is reported per shard (member).
+--alerts ok|hang: the worker fails every run and every failure alerts a webhook channel (window 1 ms),
+answered at once (ok) or never (hang): the lateness compared with --alerts none shows what alerting costs the fires.
 Each N in --jobs is a separate case with a fresh database, worker(s) and JobCenter.`;
 
 export function flags(argv) {
@@ -48,6 +51,7 @@ export function flags(argv) {
     setup: { type: 'string' },
     period: { type: 'string' },
     routing: { type: 'string' },
+    alerts: { type: 'string' },
     members: { type: 'string' },
   });
 }
@@ -98,15 +102,59 @@ export function targetP99(n, ceilingPerSec) {
   return { ms: round(formula), rule: 'p99 ≤ 1.5 × N ÷ ceiling(req/ms) + 5 ms', formulaMs: round(formula) };
 }
 
+/** A webhook receiver for the alerting comparison: answers at once, or never (`hang`). Counts requests. */
+async function startHook(hang) {
+  const { createServer } = await import('node:http');
+  let requests = 0;
+  const server = createServer((req, res) => {
+    requests++;
+    req.resume();
+    if (!hang) req.on('end', () => res.end('ok'));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onCleanup(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  return { url: `http://127.0.0.1:${server.address().port}/hook`, requests: () => requests };
+}
+
+/** Alert messages by status (one page of 500 is enough to see how sending goes). */
+async function alertMessageStatuses(jc) {
+  const res = await jc.api('GET', '/alerts?limit=500', undefined, { timeoutMs: 10_000 }).catch(() => null);
+  const counts = {};
+  for (const m of res?.body?.items ?? []) counts[m.status] = (counts[m.status] ?? 0) + 1;
+  return counts;
+}
+
+async function createHookChannel(jc, url) {
+  const res = await jc.api('POST', '/alert-channels', {
+    name: 'bench-hook',
+    type: 'webhook',
+    config: { url },
+    secret: { secret: 'bench-webhook-secret-0123456789' },
+  });
+  if (res.status !== 201)
+    throw new Error(`creating the bench webhook channel: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
 async function runCase(f, n, ceiling) {
   const { periodMs: P, cron, seconds, warmup, grace } = timing(f);
   const concurrency = num(f['create-concurrency'], 20);
   const setup = f.setup ?? 'api';
   const store = await scratchStore('precision', f.db);
   const routing = f.routing ?? 'random';
+  const alerts = f.alerts ?? 'none';
+  if (!['none', 'ok', 'hang'].includes(alerts)) throw new Error('--alerts must be none, ok or hang');
   const workers = await Promise.all(
-    Array.from({ length: Math.max(1, num(f.members, 1)) }, () => startWorker({ record: true })),
+    Array.from({ length: Math.max(1, num(f.members, 1)) }, () =>
+      startWorker({ record: true, fail: alerts !== 'none' }),
+    ),
   );
+  const hook = alerts === 'none' ? null : await startHook(alerts === 'hang');
+  const alertConfig = hook
+    ? { alertWindowMs: 1, alertDefaults: { on: ['failed'], recipients: ['channel:bench-hook'] } }
+    : {};
   const worker = workers[0];
   const urls = workers.map((w) => w.url);
   const ids = new Array(n);
@@ -128,9 +176,21 @@ async function runCase(f, n, ceiling) {
     });
     await repo.close();
     created = n;
-    jc = await startJobCenter({ dataDir: store.dataDir, databaseUrl: store.databaseUrl, logLevel: 'warn' });
+    jc = await startJobCenter({
+      dataDir: store.dataDir,
+      databaseUrl: store.databaseUrl,
+      logLevel: 'warn',
+      config: alertConfig,
+    });
+    if (hook) await createHookChannel(jc, hook.url);
   } else {
-    jc = await startJobCenter({ dataDir: store.dataDir, databaseUrl: store.databaseUrl, logLevel: 'warn' });
+    jc = await startJobCenter({
+      dataDir: store.dataDir,
+      databaseUrl: store.databaseUrl,
+      logLevel: 'warn',
+      config: alertConfig,
+    });
+    if (hook) await createHookChannel(jc, hook.url);
     await createGroup(jc, 'bench', urls);
     log(`precision N=${n} on ${f.db}: creating jobs through the API (${concurrency} in flight)`);
     try {
@@ -191,6 +251,7 @@ async function runCase(f, n, ceiling) {
   const mem = memMb(jc.pid);
 
   const overview = await jc.api('GET', '/overview', undefined, { timeoutMs: 10_000 }).catch(() => null);
+  const alertStatuses = hook ? await alertMessageStatuses(jc) : null;
   const dumpDir = tempDir('precision-dump');
   const dumps = [];
   for (const [k, w] of workers.entries()) {
@@ -230,6 +291,8 @@ async function runCase(f, n, ceiling) {
     createPerSec: Math.round((n / setupMs) * 1000),
     routing,
     members: workers.length,
+    alerts,
+    ...(hook ? { alertRequests: hook.requests(), alertMessages: alertStatuses } : {}),
     ...stats,
     ...(shards
       ? {

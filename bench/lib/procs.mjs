@@ -41,8 +41,9 @@ function stopChild(child, signal, ms) {
 // ---------------------------------------------------------------- worker
 
 /** Forks the trivial worker; `record` keeps every trigger's receipt for later analysis. */
-export async function startWorker({ record = true } = {}) {
-  const child = fork(join(BENCH_DIR, 'lib', 'worker.mjs'), record ? ['--record'] : [], {
+export async function startWorker({ record = true, fail = false } = {}) {
+  const args = [...(record ? ['--record'] : []), ...(fail ? ['--fail'] : [])];
+  const child = fork(join(BENCH_DIR, 'lib', 'worker.mjs'), args, {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     execArgv: ['--max-old-space-size=4096'],
   });

@@ -1,7 +1,7 @@
 /**
  * The trivial executor, run as its own process (forked with an IPC channel):
  * node:http with long keep-alive, answers every POST at once with
- * 200 {"status":"succeeded"}. For each trigger it records the receipt time
+ * 200 {"status":"succeeded"} (or "failed" with --fail). For each trigger it records the receipt time
  * (when the request's headers arrived), the body's jobId, scheduledAt, runId
  * and attempt. Requests to /ceiling are answered the same way but not
  * recorded (the raw HTTP ceiling is measured against them).
@@ -15,7 +15,10 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 
 const record = process.argv.includes('--record');
-const ANSWER = Buffer.from('{"status":"succeeded"}');
+// --fail: every run fails (for the alerting comparison: each failure is an alert event).
+const ANSWER = Buffer.from(
+  process.argv.includes('--fail') ? '{"status":"failed"}' : '{"status":"succeeded"}',
+);
 const HEADERS = { 'content-type': 'application/json', 'content-length': String(ANSWER.length) };
 
 let cap = 1 << 16;
