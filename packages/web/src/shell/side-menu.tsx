@@ -1,8 +1,9 @@
-/** The sider: Overview, Jobs, Worker groups, Administration. */
+/** The sider: Overview, Jobs, Worker groups, Alerts, Administration. */
 import {
   AlertOutlined,
   ApiOutlined,
   AuditOutlined,
+  BellOutlined,
   ClusterOutlined,
   DashboardOutlined,
   KeyOutlined,
@@ -36,6 +37,7 @@ export function SideMenu() {
     { key: '/', icon: <DashboardOutlined />, label: t('nav.overview') },
     { key: '/jobs', icon: <ScheduleOutlined />, label: t('nav.jobs') },
     { key: '/worker-groups', icon: <ClusterOutlined />, label: t('nav.workerGroups') },
+    { key: '/alerts', icon: <BellOutlined />, label: t('nav.alerts') },
     {
       key: 'admin',
       icon: <SettingOutlined />,
@@ -45,13 +47,7 @@ export function SideMenu() {
         { key: '/admin/teams', icon: <TeamOutlined />, label: t('nav.teams') },
         { key: '/admin/tokens', icon: <KeyOutlined />, label: t('nav.tokens') },
         { key: '/admin/audit', icon: <AuditOutlined />, label: t('nav.audit') },
-        {
-          key: 'alert-channels',
-          icon: <AlertOutlined />,
-          label: t('nav.alertChannels'),
-          disabled: true,
-          title: t('nav.comingSoon'),
-        },
+        { key: '/admin/alert-channels', icon: <AlertOutlined />, label: t('nav.alertChannels') },
       ],
     },
     { key: '/api/docs', icon: <ApiOutlined />, label: t('nav.apiDocs') },
