@@ -3,7 +3,7 @@
  * its delivery went. Filters and pages in the URL; refreshed every 10 s.
  */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Button, Card, Empty, Table, Typography } from 'antd';
+import { Button, Card, Empty, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -14,7 +14,7 @@ import { CursorPager } from '../common/cursor-pager';
 import { formatTime } from '../common/format';
 import { useCursorPages, useUrlFilters } from '../common/use-cursor-pages';
 import { ALERT_FILTER_KEYS, AlertFiltersBar, alertFiltersOf } from './alert-filters';
-import { AlertKindTag, AlertStatusTag, RecipientTag } from './alert-tags';
+import { AlertKindTag, AlertStatusTag } from './alert-tags';
 
 /** How often the history is asked again, ms. */
 export const ALERTS_REFRESH_MS = 10_000;
@@ -23,38 +23,55 @@ export const ALERTS_REFRESH_MS = 10_000;
 export const runLink = (job: string, runId: string) =>
   `/jobs/${encodeURIComponent(job)}?run=${encodeURIComponent(runId)}`;
 
+const ELLIPSIS = {
+  display: 'block',
+  overflow: 'hidden',
+  textOverflow: 'ellipsis',
+  whiteSpace: 'nowrap',
+} as const;
+
+function JobCell({ message }: { message: AlertMessage }) {
+  return (
+    <>
+      <span style={ELLIPSIS}>
+        {message.job ? <Link to={`/jobs/${encodeURIComponent(message.job)}`}>{message.job}</Link> : '—'}
+        {message.team && (
+          <Typography.Text type="secondary" style={{ marginLeft: 8 }}>
+            {message.team}
+          </Typography.Text>
+        )}
+      </span>
+      <Typography.Text type="secondary" style={{ ...ELLIPSIS, fontSize: 12 }} title={message.subject}>
+        {message.subject}
+      </Typography.Text>
+    </>
+  );
+}
+
+/** The history's columns; on a job's page the job is known and the subject takes its place. */
 export function useAlertColumns(options: { withJob: boolean }): ColumnsType<AlertMessage> {
   const { t } = useTranslation();
   return [
-    { title: t('alerts.when'), dataIndex: 'createdAt', width: 170, render: (v: string) => formatTime(v) },
+    { title: t('alerts.when'), dataIndex: 'createdAt', width: 160, render: (v: string) => formatTime(v) },
     {
       title: t('alerts.kind'),
       dataIndex: 'kind',
       width: 110,
       render: (v: AlertKind) => <AlertKindTag kind={v} />,
     },
-    ...(options.withJob
-      ? [
-          {
-            title: t('alerts.job'),
-            dataIndex: 'job',
-            ellipsis: true,
-            render: (job: string | null) =>
-              job ? <Link to={`/jobs/${encodeURIComponent(job)}`}>{job}</Link> : '—',
-          },
-          {
-            title: t('alerts.team'),
-            dataIndex: 'team',
-            width: 110,
-            render: (v: string | null) => v ?? '—',
-          },
-        ]
-      : []),
+    options.withJob
+      ? { title: t('alerts.job'), key: 'job', render: (_v, m) => <JobCell message={m} /> }
+      : {
+          title: t('alerts.subject'),
+          dataIndex: 'subject',
+          ellipsis: true,
+          render: (v: string) => <span title={v}>{v}</span>,
+        },
     {
       title: t('alerts.run'),
       dataIndex: 'runId',
       width: 100,
-      render: (runId: string | null, m: AlertMessage) =>
+      render: (runId: string | null, m) =>
         runId && m.job ? (
           <Link to={runLink(m.job, runId)} data-testid={`alert-run-${runId}`}>
             {t('alerts.openRun')}
@@ -63,27 +80,24 @@ export function useAlertColumns(options: { withJob: boolean }): ColumnsType<Aler
           '—'
         ),
     },
-    { title: t('alerts.channel'), dataIndex: 'channel', width: 140, ellipsis: true },
     {
-      title: t('alerts.recipient'),
-      dataIndex: 'recipient',
-      width: 200,
-      ellipsis: true,
-      render: (v: string) => (v ? <RecipientTag value={v} /> : '—'),
-    },
-    {
-      title: t('alerts.subject'),
-      dataIndex: 'subject',
-      ellipsis: true,
-      render: (v: string) => <Typography.Text title={v}>{v}</Typography.Text>,
+      title: t('alerts.sentTo'),
+      key: 'to',
+      width: 270,
+      render: (_v, m) => (
+        <span style={ELLIPSIS} title={m.recipient ? `${m.channel} → ${m.recipient}` : m.channel}>
+          <Tag>{m.channel}</Tag>
+          {m.recipient}
+        </span>
+      ),
     },
     {
       title: t('alerts.status'),
       dataIndex: 'status',
-      width: 210,
-      render: (_v: string, m: AlertMessage) => <AlertStatusTag message={m} />,
+      width: 190,
+      render: (_v: string, m) => <AlertStatusTag message={m} />,
     },
-    { title: t('alerts.attempts'), dataIndex: 'attempts', width: 90, align: 'right' },
+    { title: t('alerts.attempts'), dataIndex: 'attempts', width: 80, align: 'right' },
   ];
 }
 
@@ -117,7 +131,7 @@ export default function AlertsPage() {
             dataSource={alerts.data?.items ?? []}
             columns={columns}
             pagination={false}
-            scroll={{ x: 1200 }}
+            scroll={{ x: 1150 }}
             locale={{
               emptyText: alerts.isPending ? (
                 ' '

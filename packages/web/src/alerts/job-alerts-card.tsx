@@ -25,12 +25,12 @@ export function JobAlertsCard({ job }: { job: Job }) {
   const escalation = alerts.escalation ?? null;
   return (
     <Card
-      title={t('alerts.recent')}
+      title={t('nav.alerts')}
       style={{ marginTop: 16 }}
       extra={<Link to={`/alerts?job=${encodeURIComponent(job.name)}`}>{t('alerts.allOfJob')}</Link>}
       data-testid="job-alerts"
     >
-      <Descriptions size="small" column={{ xs: 1, lg: 3 }} title={t('alerts.settings')}>
+      <Descriptions size="small" column={{ xs: 1, lg: 3 }}>
         <Descriptions.Item label={t('alerts.on')}>
           {alerts.on.length ? (
             alerts.on.map((kind) => <AlertKindTag key={kind} kind={kind as AlertKind} />)
@@ -64,6 +64,9 @@ export function JobAlertsCard({ job }: { job: Job }) {
           )}
         </Descriptions.Item>
       </Descriptions>
+      <Typography.Title level={5} style={{ marginTop: 8 }}>
+        {t('alerts.recent')}
+      </Typography.Title>
       {recent.isError ? (
         <ErrorState error={recent.error} retry={() => void recent.refetch()} />
       ) : (

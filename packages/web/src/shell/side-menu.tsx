@@ -27,7 +27,8 @@ export function menuKeyOf(pathname: string): string {
   return `/${parts[0] ?? ''}`;
 }
 
-export function SideMenu() {
+/** `collapsed`: the sider shows icons only; an open submenu would then float over the page. */
+export function SideMenu({ collapsed }: { collapsed: boolean }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const location = useLocation();
@@ -57,7 +58,7 @@ export function SideMenu() {
       theme="dark"
       mode="inline"
       selectedKeys={[menuKeyOf(location.pathname)]}
-      defaultOpenKeys={location.pathname.startsWith('/admin') ? ['admin'] : []}
+      defaultOpenKeys={!collapsed && location.pathname.startsWith('/admin') ? ['admin'] : []}
       items={items}
       onClick={({ key }) => {
         if (key === '/api/docs') window.open('/api/docs', '_blank', 'noopener');
