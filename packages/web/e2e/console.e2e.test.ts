@@ -9,6 +9,8 @@
  * (Playwright's waits, `expect.poll`) with generous limits.
  */
 import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +38,7 @@ if (!available) {
 
 const ALICE = { name: 'alice', password: 'alice-password-1' };
 const VIC = { name: 'vic', password: 'viewer-password-1' };
+const ADA = { name: 'ada', password: 'admin-password-1', admin: true };
 /** How long any one thing may take to show up: bounds a hang, measures nothing. */
 const SHOWS = 20_000;
 
@@ -64,6 +67,42 @@ describe.skipIf(!available)('console end to end', () => {
   const byTest = (id: string) => page.getByTestId(id);
   const dialog = (title: string | RegExp) => page.getByRole('dialog', { name: title });
 
+  /** A dialog once its opening animation is over: a click on a button still zooming in can miss. */
+  async function openedDialog(title: string | RegExp) {
+    const found = dialog(title);
+    await found.waitFor();
+    await found.evaluate((el) => Promise.all(el.getAnimations({ subtree: true }).map((a) => a.finished)));
+    return found;
+  }
+
+  async function signOut() {
+    await byTest('user-menu').click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/login/);
+  }
+
+  /** An HTTP receiver on loopback that records what is posted to it. */
+  async function startReceiver() {
+    const received: { path: string; headers: Record<string, unknown>; body: string }[] = [];
+    const server: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        received.push({ path: req.url ?? '', headers: req.headers, body });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}/alerts`,
+      received,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+
   async function signIn(user: { name: string; password: string }) {
     await page.getByLabel('User name').fill(user.name);
     await page.getByLabel('Password').fill(user.password);
@@ -76,7 +115,7 @@ describe.skipIf(!available)('console end to end', () => {
     worker = await startWorker('e2e-worker');
     tc = await startCenter('sqlite');
     await ok('POST', '/teams', { name: 'ops', description: 'Operations' });
-    for (const user of [ALICE, VIC]) await ok('POST', '/users', user);
+    for (const user of [ALICE, VIC, ADA]) await ok('POST', '/users', user);
     await ok('PUT', `/teams/ops/members/${ALICE.name}`, { role: 'owner' });
     await ok('PUT', `/teams/ops/members/${VIC.name}`, { role: 'viewer' });
     browser = await launchChromium();
@@ -269,6 +308,140 @@ describe.skipIf(!available)('console end to end', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('alerts: an admin adds and tests a webhook channel, a job alerts on failure, the alert is listed', async () => {
+    const receiver = await startReceiver();
+    try {
+      await signOut();
+      await signIn(ADA);
+
+      // A webhook channel, through the form.
+      await go('/admin/alert-channels');
+      await byTest('new-channel').click();
+      const drawer = byTest('channel-drawer');
+      await byTest('channel-name').fill('e2e-hook');
+      await byTest('channel-type').click();
+      await page.locator('.ant-select-item-option', { hasText: 'Webhook' }).click();
+      await byTest('channel-config-url').fill(receiver.url);
+      await byTest('channel-secret-secret').fill('e2e-hook-secret');
+      await byTest('channel-save').click();
+      await drawer.waitFor({ state: 'detached' });
+      const row = byTest('channels-table').locator('tr', { hasText: 'e2e-hook' });
+      await row.getByText('Signing secret').waitFor();
+      const channel = await ok('GET', '/alert-channels/e2e-hook');
+      expect(channel).toMatchObject({
+        type: 'webhook',
+        config: { url: receiver.url },
+        secretSet: ['secret'],
+        enabled: true,
+      });
+
+      // The test message: the console shows what the server answered. Whether the
+      // channel delivers (signature, body, retries) is the server's tests' business;
+      // here the message either reached the receiver or its error is on screen.
+      await byTest('channel-test-e2e-hook').click();
+      await openedDialog('Test message through e2e-hook');
+      const answered = page.waitForResponse((res) => res.url().endsWith('/alert-channels/e2e-hook/test'));
+      await byTest('channel-test-send').click();
+      const answer = (await (await answered).json()) as { ok: boolean; error: string | null };
+      const result = byTest('channel-test-result');
+      await result.waitFor();
+      expect(await result.getAttribute('data-ok')).toBe(String(answer.ok));
+      if (answer.ok) {
+        await result.getByText(/^Sent in/).waitFor();
+        await expect.poll(() => receiver.received.length, { timeout: SHOWS }).toBeGreaterThan(0);
+      } else {
+        await result.getByText(answer.error as string).waitFor();
+      }
+      await page.keyboard.press('Escape');
+      await result.waitFor({ state: 'detached' });
+
+      // A maintenance window on the team, added and removed.
+      await go('/admin/teams/ops');
+      await byTest('add-maintenance').click();
+      const addWindow = await openedDialog(/New maintenance window/);
+      await byTest('maintenance-reason').fill('e2e database upgrade');
+      await addWindow.getByRole('button', { name: 'Add window' }).click();
+      const windows = byTest('maintenance-windows');
+      await windows.getByText('e2e database upgrade').waitFor();
+      const listed = await ok<{ items: { reason: string; createdBy: string }[] }>(
+        'GET',
+        '/teams/ops/maintenance-windows',
+      );
+      expect(listed.items).toMatchObject([{ reason: 'e2e database upgrade', createdBy: ADA.name }]);
+      await windows.getByRole('button', { name: 'Remove window' }).click();
+      const confirm = await openedDialog('Remove this maintenance window?');
+      await confirm.getByRole('button', { name: 'Remove window' }).click();
+      await windows.getByText('e2e database upgrade').waitFor({ state: 'detached' });
+
+      // A job's alerts, set in the editor: failures go to the channel.
+      await ok('POST', '/jobs', {
+        name: 'e2e.alerting',
+        team: 'ops',
+        schedule: { cron: '0 0 1 1 *' },
+        target: { group: 'ops-workers', path: '/async' },
+        params: { delayMs: 20 },
+      });
+      await go('/jobs/e2e.alerting/edit');
+      await byTest('alert-on-failed').click();
+      const recipients = byTest('alert-recipients');
+      await recipients.click();
+      await page.keyboard.type('channel:e2e');
+      // The known channel is offered as you type.
+      await page.locator('.ant-select-item-option', { hasText: 'channel:e2e-hook' }).click();
+      await page.keyboard.press('Escape');
+      await recipients.locator('[data-recipient="channel:e2e-hook"]').waitFor();
+      // A recipient that is not one is refused with the reason.
+      await recipients.click();
+      await page.keyboard.type('ops@example.com,');
+      await page.getByText('"ops@example.com": start with user:, team:, email:, sms: or channel:').waitFor();
+      await recipients.locator('[data-recipient="ops@example.com"] .ant-tag-close-icon').click();
+      await byTest('job-save').click();
+      await page.waitForURL(/\/jobs\/e2e\.alerting$/);
+      const job = await ok<{ alerts: unknown }>('GET', '/jobs/e2e.alerting');
+      expect(job.alerts).toMatchObject({ recipients: ['channel:e2e-hook'], on: ['failed'] });
+      const settings = byTest('job-alerts');
+      await settings.locator('[data-recipient="channel:e2e-hook"]').waitFor();
+
+      // A failed run, started from the console.
+      await byTest('job-run-now').click();
+      await byTest('run-now-params').fill('{"result": "failed"}');
+      await byTest('run-now-ok').click();
+      await page.waitForURL(/\?run=/);
+      const runId = new URL(page.url()).searchParams.get('run') as string;
+      await waitFor(
+        async () => (await ok<Run>('GET', `/runs/${runId}`)).status === 'failed',
+        'the failed run',
+      );
+      await page.keyboard.press('Escape');
+
+      // The alert worker turns the failure into a message within a few of its ticks.
+      await waitFor(
+        async () => (await ok<{ items: unknown[] }>('GET', '/alerts?job=e2e.alerting')).items.length > 0,
+        'the alert of the failed run',
+      );
+
+      // The alert: on the Alerts page, filtered, linking to the run.
+      await go('/alerts?kind=failed');
+      const alertRow = byTest('alerts-table').locator('tr', { hasText: 'e2e.alerting' });
+      await alertRow.waitFor();
+      await alertRow.locator('[data-kind="failed"]').waitFor();
+      await alertRow.getByText('e2e-hook').first().waitFor();
+      expect(await alertRow.locator('[data-alert-status]').getAttribute('data-alert-status')).toMatch(
+        /^(pending|sent|failed)$/,
+      );
+      await go('/alerts?kind=recovered');
+      await byTest('alerts-table').getByText('No alert matches these filters.').waitFor();
+      await go('/alerts?job=e2e.alerting');
+      await byTest(`alert-run-${runId}`).click();
+      await page.waitForURL(new RegExp(`/jobs/e2e\\.alerting\\?run=${runId}$`));
+      await byTest('run-drawer').getByText(runId).waitFor();
+      await page.keyboard.press('Escape');
+      await byTest('job-recent-alerts').locator('[data-kind="failed"]').waitFor();
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('hides what a viewer may not do, and the API refuses it anyway', async () => {
     await ok('POST', '/jobs', {
       name: 'e2e.elsewhere',
@@ -276,9 +449,7 @@ describe.skipIf(!available)('console end to end', () => {
       schedule: { cron: '0 0 1 1 *' },
       target: { url: `${worker.url}/sync-ok` },
     });
-    await byTest('user-menu').click();
-    await page.getByRole('menuitem', { name: 'Sign out' }).click();
-    await page.waitForURL(/\/login/);
+    await signOut();
     await signIn(VIC);
 
     await go('/jobs');
@@ -293,6 +464,16 @@ describe.skipIf(!available)('console end to end', () => {
     for (const id of ['job-pause', 'job-resume', 'job-run-now', 'job-edit', 'job-more']) {
       expect(await byTest(id).count(), id).toBe(0);
     }
+
+    // Channels are read, not changed; the team's maintenance windows likewise.
+    await go('/admin/alert-channels');
+    await byTest('channels-table').locator('tr', { hasText: 'e2e-hook' }).waitFor();
+    for (const id of ['new-channel', 'channel-actions-e2e-hook', 'channel-enabled-e2e-hook']) {
+      expect(await byTest(id).count(), id).toBe(0);
+    }
+    await go('/admin/teams/ops');
+    await byTest('maintenance-windows').waitFor();
+    expect(await byTest('add-maintenance').count()).toBe(0);
 
     const answers = await page.evaluate(async () => {
       const me = await (await fetch('/api/v1/auth/me')).json();

@@ -7,8 +7,10 @@
  * process (the test fixture: /sync-ok, /sync-fail, /async …), creates demo
  * teams, groups and jobs through the API (so the audit log has entries),
  * writes a week of history for one job straight into the store (failures,
- * timeouts and an outage's missed runs included), signs in as a local admin
- * in Chromium and photographs each page. Needs `npm run build` first,
+ * timeouts and an outage's missed runs included), adds alert channels and
+ * jobs that alert, signs in as a local admin in Chromium and photographs
+ * each page. The alerts are real: their delivery status is what this
+ * build's channels answered. Needs `npm run build` first,
  * `/usr/bin/chromium`, and a CJK font for the zh-CN page (fonts-noto-cjk).
  */
 import { spawn } from 'node:child_process';
@@ -140,7 +142,51 @@ async function seed(api, worker, dataDir) {
       params: extra.params ?? {},
       timeoutSec: extra.timeoutSec ?? null,
       enabled: extra.enabled ?? true,
+      ...(extra.alerts ? { alerts: extra.alerts } : {}),
     });
+  await api('POST', '/alert-channels', {
+    name: 'ops-mail',
+    type: 'email',
+    config: {
+      host: 'smtp.example.com',
+      port: 587,
+      tls: 'starttls',
+      from: 'JobCenter <jobcenter@example.com>',
+      user: 'jobcenter',
+    },
+    secret: { password: 'smtp-password' },
+    default: true,
+  });
+  await api('POST', '/alert-channels', {
+    name: 'oncall-sms',
+    type: 'sms',
+    config: {
+      method: 'POST',
+      url: 'https://sms.example.com/v1/send',
+      contentType: 'application/json',
+      bodyTemplate: '{"to": "{{recipient}}", "text": "{{message}}"}',
+      preset: 'signed',
+    },
+    secret: { appKey: 'app-key', appSecret: 'app-secret' },
+    default: true,
+  });
+  await api('POST', '/alert-channels', {
+    name: 'billing-dingtalk',
+    type: 'dingtalk',
+    secret: { webhook: 'https://oapi.dingtalk.com/robot/send?access_token=demo', secret: 'SECdemo' },
+  });
+  await api('POST', '/alert-channels', {
+    name: 'data-feishu',
+    type: 'feishu',
+    secret: { webhook: 'https://open.feishu.cn/open-apis/bot/v2/hook/demo' },
+  });
+  await api('POST', '/alert-channels', {
+    name: 'ops-hook',
+    type: 'webhook',
+    config: { url: `${worker.url}/sync-ok` },
+    secret: { secret: 'webhook-secret' },
+    enabled: false,
+  });
   const history = await job('billing.refund-sweep', 'billing', '*/10 * * * *', '/sync-ok', {
     tags: ['refund', 'daily-close'],
     description: 'Settles the refunds approved in the last ten minutes.',
@@ -151,10 +197,18 @@ async function seed(api, worker, dataDir) {
     tags: ['email'],
     owner: 'bob',
   });
-  await job('billing.ledger-check', 'billing', '*/20 * * * * *', '/sync-fail', { tags: ['audit'] });
+  await job('billing.ledger-check', 'billing', '*/20 * * * * *', '/sync-fail', {
+    tags: ['audit'],
+    alerts: {
+      recipients: ['channel:billing-dingtalk', 'email:billing-oncall@example.com'],
+      on: ['failed', 'lost', 'recovered'],
+      escalation: { afterFailures: 3, recipients: ['sms:+8613800000000'] },
+    },
+  });
   await job('data.warehouse-load', 'data', '0 */2 * * * *', '/async', {
     params: { delayMs: 800 },
     tags: ['etl'],
+    alerts: { recipients: ['channel:data-feishu', 'email:data@example.com'], on: ['failed', 'timeout'] },
   });
   await job('data.nightly-report', 'data', '30 2 * * *', '/sync-ok', { tags: ['report'] });
   await job('data.export-partners', 'data', '0 6 1 * *', '/sync-ok', { enabled: false, tags: ['partners'] });
@@ -181,6 +235,13 @@ async function seed(api, worker, dataDir) {
   });
   await api('POST', '/jobs/ops.reindex/trigger', {});
   await api('POST', '/jobs/billing.ledger-check/trigger', {});
+  await api('POST', '/jobs/data.warehouse-load/trigger', { params: { result: 'failed' } });
+  const start = Date.now() + 3_600_000;
+  await api('POST', '/teams/ops/maintenance-windows', {
+    startsAt: new Date(start).toISOString(),
+    endsAt: new Date(start + 7_200_000).toISOString(),
+    reason: 'Database upgrade',
+  });
   await until(async () => (await api('GET', `/runs/${withLog.id}`)).status === 'succeeded', 'the demo run');
   return { history, runWithLog: withLog };
 }
@@ -241,6 +302,9 @@ async function main() {
     await shoot('job-editor', `${detail}/edit`, () => page.getByTestId('job-name').waitFor());
     await shoot('worker-groups', '/worker-groups', () => page.getByText('billing-workers').first().waitFor());
     await shoot('audit-log', '/admin/audit', () => page.getByText('job.create').first().waitFor());
+    await until(async () => (await api('GET', '/alerts')).items.length >= 4, 'the demo alerts');
+    await shoot('alerts', '/alerts', rows('alerts-table'));
+    await shoot('alert-channels', '/admin/alert-channels', rows('channels-table'));
 
     await page.evaluate(() => localStorage.setItem('jobcenter.theme', 'dark'));
     await shoot('job-detail-dark', detail, visible('trend-chart'));

@@ -18,6 +18,8 @@ const TeamsPage = lazy(() => import('./admin/teams-page'));
 const TeamDetailPage = lazy(() => import('./admin/team-detail-page'));
 const TokensPage = lazy(() => import('./admin/tokens-page'));
 const AuditPage = lazy(() => import('./admin/audit-page'));
+const AlertsPage = lazy(() => import('./alerts/alerts-page'));
+const AlertChannelsPage = lazy(() => import('./alerts/channels/alert-channels-page'));
 
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
@@ -41,6 +43,8 @@ export const router = createBrowserRouter([
       { path: 'admin/teams/:name', element: <TeamDetailPage /> },
       { path: 'admin/tokens', element: <TokensPage /> },
       { path: 'admin/audit', element: <AuditPage /> },
+      { path: 'admin/alert-channels', element: <AlertChannelsPage /> },
+      { path: 'alerts', element: <AlertsPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

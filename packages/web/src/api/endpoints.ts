@@ -1,12 +1,18 @@
 /** Every API call the console makes, typed. Paths are under `/api/v1`. */
 import { http } from './client';
 import type {
+  AlertChannel,
+  AlertMessage,
+  AlertStatus,
   ApiToken,
   AuditEntry,
+  ChannelInput,
+  ChannelTestResult,
   CronFire,
   GroupInput,
   Job,
   JobInput,
+  MaintenanceWindow,
   Overview,
   Page,
   Run,
@@ -48,6 +54,18 @@ export interface AuditQuery {
   action?: string;
   team?: string;
   target?: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface AlertQuery {
+  job?: string;
+  team?: string;
+  kind?: string;
+  status?: AlertStatus;
+  channel?: string;
   from?: string;
   to?: string;
   limit?: number;
@@ -112,7 +130,24 @@ export const api = {
     setMember: (team: string, user: string, role: TeamRole) =>
       http.put<unknown>(`/teams/${seg(team)}/members/${seg(user)}`, { role }),
     removeMember: (team: string, user: string) => http.delete(`/teams/${seg(team)}/members/${seg(user)}`),
+    maintenanceWindows: (team: string) =>
+      http.get<Page<MaintenanceWindow>>(`/teams/${seg(team)}/maintenance-windows`),
+    addMaintenanceWindow: (team: string, input: { startsAt: string; endsAt: string; reason?: string }) =>
+      http.post<MaintenanceWindow>(`/teams/${seg(team)}/maintenance-windows`, input),
+    removeMaintenanceWindow: (team: string, id: string) =>
+      http.delete(`/teams/${seg(team)}/maintenance-windows/${seg(id)}`),
   },
+  channels: {
+    list: () => http.get<Page<AlertChannel>>('/alert-channels'),
+    get: (name: string) => http.get<AlertChannel>(`/alert-channels/${seg(name)}`),
+    create: (input: ChannelInput) => http.post<AlertChannel>('/alert-channels', input),
+    replace: (name: string, input: ChannelInput) =>
+      http.put<AlertChannel>(`/alert-channels/${seg(name)}`, input),
+    delete: (name: string) => http.delete(`/alert-channels/${seg(name)}`),
+    test: (name: string, recipient?: string) =>
+      http.post<ChannelTestResult>(`/alert-channels/${seg(name)}/test`, recipient ? { recipient } : {}),
+  },
+  alerts: (query: AlertQuery) => http.get<Page<AlertMessage>>('/alerts', { ...query }),
   tokens: {
     list: () => http.get<Page<ApiToken>>('/tokens', { limit: 500 }),
     create: (input: TokenInput) => http.post<ApiToken & { token: string }>('/tokens', input),

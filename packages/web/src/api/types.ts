@@ -38,6 +38,16 @@ export const ALERT_EVENTS = [
 ] as const;
 export type AlertEvent = (typeof ALERT_EVENTS)[number];
 
+/** What an alert message is about: an event, a digest of throttled ones, or a channel test. */
+export const ALERT_KINDS = [...ALERT_EVENTS, 'digest', 'test'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+export const ALERT_STATUSES = ['pending', 'sent', 'failed'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+export const CHANNEL_TYPES = ['email', 'sms', 'dingtalk', 'feishu', 'wecom', 'slack', 'webhook'] as const;
+export type ChannelType = (typeof CHANNEL_TYPES)[number];
+
 export const TEAM_ROLES = ['viewer', 'operator', 'editor', 'owner'] as const;
 export type TeamRole = (typeof TEAM_ROLES)[number];
 
@@ -68,6 +78,15 @@ export interface JobTarget {
   responseTimeoutMs: number;
 }
 
+/** A job's alert settings (PROTOCOL.md §4): empty lists take the server's defaults. */
+export interface JobAlerts {
+  /** `user:NAME`, `team:NAME`, `email:ADDRESS`, `sms:NUMBER`, `channel:NAME`. */
+  recipients: string[];
+  on: string[];
+  /** After this many failures in a row, alerts also go to these recipients. */
+  escalation?: { afterFailures: number; recipients: string[] } | null;
+}
+
 export interface Job {
   id: string;
   name: string;
@@ -85,7 +104,7 @@ export interface Job {
   heartbeatSec: number | null;
   retry: { count: number; backoffSec: number };
   misfire: Misfire;
-  alerts: { recipients: string[]; on: string[] };
+  alerts: JobAlerts;
   retention: { days: number | null; count: number | null } | null;
   enabled: boolean;
   createdAt: string;
@@ -121,7 +140,11 @@ export interface JobInput {
   heartbeatSec?: number | null;
   retry?: { count: number; backoffSec?: number };
   misfire?: Misfire;
-  alerts?: { recipients?: string[]; on?: AlertEvent[] };
+  alerts?: {
+    recipients?: string[];
+    on?: AlertEvent[];
+    escalation?: { afterFailures: number; recipients: string[] } | null;
+  };
   retention?: { days?: number | null; count?: number | null } | null;
   enabled?: boolean;
 }
@@ -349,4 +372,65 @@ export interface TestTriggerResult {
   error: string | null;
   /** The start of the answer's body, as text. */
   body: string | null;
+}
+
+/** `GET /alert-channels`: a channel's settings; its credentials only by name (`secretSet`). */
+export interface AlertChannel {
+  name: string;
+  type: ChannelType;
+  config: Record<string, unknown>;
+  /** The names of the credentials that are set, e.g. `["password"]`; never their values. */
+  secretSet: string[];
+  enabled: boolean;
+  /** The channel `email:`/`sms:` recipients and users go through, for its type. */
+  default: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What `POST /alert-channels` and `PUT /alert-channels/{name}` take; on PUT a missing `secret` keeps the stored one. */
+export interface ChannelInput {
+  name: string;
+  type: ChannelType;
+  config?: Record<string, unknown>;
+  secret?: Record<string, unknown>;
+  enabled?: boolean;
+  default?: boolean;
+}
+
+/** The answer of `POST /alert-channels/{name}/test`. */
+export interface ChannelTestResult {
+  ok: boolean;
+  error: string | null;
+  latencyMs: number;
+}
+
+/** `GET /alerts`: one message to one recipient, and how its delivery went. */
+export interface AlertMessage {
+  id: string;
+  kind: AlertKind;
+  jobId: string | null;
+  job: string | null;
+  team: string | null;
+  runId: string | null;
+  channel: string;
+  recipient: string;
+  subject: string;
+  status: AlertStatus;
+  attempts: number;
+  /** When a pending message is tried again. */
+  nextAttemptAt: string | null;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+/** A team's maintenance window: alerts of its jobs stay quiet from `startsAt` to `endsAt`. */
+export interface MaintenanceWindow {
+  id: string;
+  team: string;
+  startsAt: string;
+  endsAt: string;
+  reason: string;
+  createdBy: string | null;
 }

@@ -1,10 +1,14 @@
-/** One job: header with status and actions, the trend chart, the history, the run drawer (`?run=`). */
+/**
+ * One job: header with status and actions, the trend chart, the history,
+ * its alert settings and latest alerts, the run drawer (`?run=`).
+ */
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Space, Spin, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
+import { JobAlertsCard } from '../alerts/job-alerts-card';
 import { api } from '../api/endpoints';
 import type { Job } from '../api/types';
 import { ErrorState } from '../common/api-error';
@@ -69,6 +73,7 @@ export default function JobDetailPage() {
       </Card>
       <TrendCard job={data.name} onOpenRun={openRun} />
       <RunHistory job={data.name} onOpenRun={openRun} selectedRun={runId} />
+      <JobAlertsCard job={data} />
       <RunDrawer runId={runId} team={data.team} onClose={() => openRun(null)} onOpenRun={openRun} />
       <RunNowModal job={runNow} onClose={() => setRunNow(null)} onTriggered={(run) => openRun(run.id)} />
     </>

@@ -31,7 +31,7 @@ export function AppLayout() {
             {collapsed ? 'JC' : 'JobCenter'}
           </Typography.Text>
         </Link>
-        <SideMenu />
+        <SideMenu collapsed={collapsed} />
       </Layout.Sider>
       <Layout>
         <Layout.Header

@@ -1,8 +1,9 @@
-/** The sider: Overview, Jobs, Worker groups, Administration. */
+/** The sider: Overview, Jobs, Worker groups, Alerts, Administration. */
 import {
   AlertOutlined,
   ApiOutlined,
   AuditOutlined,
+  BellOutlined,
   ClusterOutlined,
   DashboardOutlined,
   KeyOutlined,
@@ -26,7 +27,8 @@ export function menuKeyOf(pathname: string): string {
   return `/${parts[0] ?? ''}`;
 }
 
-export function SideMenu() {
+/** `collapsed`: the sider shows icons only; an open submenu would then float over the page. */
+export function SideMenu({ collapsed }: { collapsed: boolean }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const location = useLocation();
@@ -36,6 +38,7 @@ export function SideMenu() {
     { key: '/', icon: <DashboardOutlined />, label: t('nav.overview') },
     { key: '/jobs', icon: <ScheduleOutlined />, label: t('nav.jobs') },
     { key: '/worker-groups', icon: <ClusterOutlined />, label: t('nav.workerGroups') },
+    { key: '/alerts', icon: <BellOutlined />, label: t('nav.alerts') },
     {
       key: 'admin',
       icon: <SettingOutlined />,
@@ -45,13 +48,7 @@ export function SideMenu() {
         { key: '/admin/teams', icon: <TeamOutlined />, label: t('nav.teams') },
         { key: '/admin/tokens', icon: <KeyOutlined />, label: t('nav.tokens') },
         { key: '/admin/audit', icon: <AuditOutlined />, label: t('nav.audit') },
-        {
-          key: 'alert-channels',
-          icon: <AlertOutlined />,
-          label: t('nav.alertChannels'),
-          disabled: true,
-          title: t('nav.comingSoon'),
-        },
+        { key: '/admin/alert-channels', icon: <AlertOutlined />, label: t('nav.alertChannels') },
       ],
     },
     { key: '/api/docs', icon: <ApiOutlined />, label: t('nav.apiDocs') },
@@ -61,7 +58,7 @@ export function SideMenu() {
       theme="dark"
       mode="inline"
       selectedKeys={[menuKeyOf(location.pathname)]}
-      defaultOpenKeys={location.pathname.startsWith('/admin') ? ['admin'] : []}
+      defaultOpenKeys={!collapsed && location.pathname.startsWith('/admin') ? ['admin'] : []}
       items={items}
       onClick={({ key }) => {
         if (key === '/api/docs') window.open('/api/docs', '_blank', 'noopener');

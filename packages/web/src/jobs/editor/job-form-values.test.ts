@@ -62,7 +62,7 @@ describe('job form values', () => {
       deadlineSec: 3600,
       heartbeatSec: null,
       retry: { count: 2, backoffSec: 10 },
-      alerts: { recipients: ['team:billing'], on: ['failed', 'lost'] },
+      alerts: { recipients: ['team:billing'], on: ['failed', 'lost'], escalation: null },
       retention: null,
       enabled: false,
     });
@@ -82,6 +82,30 @@ describe('job form values', () => {
     expect(input.retention).toEqual({ days: 7, count: null });
   });
 
+  it('keeps an escalation, and sends null once it is turned off', () => {
+    const escalating: Job = {
+      ...job,
+      alerts: {
+        recipients: ['team:billing'],
+        on: ['failed'],
+        escalation: { afterFailures: 3, recipients: ['sms:+8613800000000'] },
+      },
+    };
+    const values = toFormValues(escalating);
+    expect(values.alerts).toMatchObject({ escalate: true, escalation: { afterFailures: 3 } });
+    expect(toJobInput(values).alerts?.escalation).toEqual({
+      afterFailures: 3,
+      recipients: ['sms:+8613800000000'],
+    });
+    expect(
+      toJobInput({ ...values, alerts: { ...values.alerts, escalate: false } }).alerts?.escalation,
+    ).toBeNull();
+    expect(toFormValues(job).alerts).toMatchObject({
+      escalate: false,
+      escalation: { afterFailures: 3, recipients: [] },
+    });
+  });
+
   it('refuses params that are not a JSON object', () => {
     expect(() => toJobInput({ ...NEW_JOB, name: 'x', paramsText: '[1]' })).toThrow(/params/);
   });
@@ -93,6 +117,8 @@ describe('job form values', () => {
     expect(formFieldOf('params.day')).toEqual(['paramsText']);
     expect(formFieldOf('target')).toEqual(['targetMode']);
     expect(formFieldOf('retention.days')).toEqual(['retention', 'days']);
+    expect(formFieldOf('alerts.escalation.recipients.0')).toEqual(['alerts', 'escalation', 'recipients']);
+    expect(formFieldOf('alerts.recipients.1')).toEqual(['alerts', 'recipients']);
     expect(formFieldOf('body')).toBeNull();
     expect(formFieldOf(undefined)).toBeNull();
   });

@@ -30,7 +30,12 @@ export interface JobFormValues {
   deadlineSec: number | null;
   heartbeatSec: number | null;
   retry: { count: number; backoffSec: number };
-  alerts: { recipients: string[]; on: AlertEvent[] };
+  alerts: {
+    recipients: string[];
+    on: AlertEvent[];
+    escalate: boolean;
+    escalation: { afterFailures: number | null; recipients: string[] };
+  };
   retention: { days: number | null; count: number | null };
   enabled: boolean;
 }
@@ -60,7 +65,12 @@ export const NEW_JOB: JobFormValues = {
   deadlineSec: null,
   heartbeatSec: null,
   retry: { count: 0, backoffSec: 10 },
-  alerts: { recipients: [], on: [] },
+  alerts: {
+    recipients: [],
+    on: [],
+    escalate: false,
+    escalation: { afterFailures: 3, recipients: [] },
+  },
   retention: { days: null, count: null },
   enabled: true,
 };
@@ -92,7 +102,15 @@ export function toFormValues(job: Job, name = job.name): JobFormValues {
     deadlineSec: job.deadlineSec,
     heartbeatSec: job.heartbeatSec,
     retry: { ...job.retry },
-    alerts: { recipients: [...job.alerts.recipients], on: job.alerts.on as AlertEvent[] },
+    alerts: {
+      recipients: [...job.alerts.recipients],
+      on: job.alerts.on as AlertEvent[],
+      escalate: Boolean(job.alerts.escalation),
+      escalation: {
+        afterFailures: job.alerts.escalation?.afterFailures ?? 3,
+        recipients: [...(job.alerts.escalation?.recipients ?? [])],
+      },
+    },
     retention: { days: job.retention?.days ?? null, count: job.retention?.count ?? null },
     enabled: job.enabled,
   };
@@ -136,7 +154,16 @@ export function toJobInput(values: JobFormValues): JobInput {
     deadlineSec: values.deadlineSec ?? null,
     heartbeatSec: values.heartbeatSec ?? null,
     retry: { count: values.retry.count ?? 0, backoffSec: values.retry.backoffSec ?? 10 },
-    alerts: { recipients: values.alerts.recipients, on: values.alerts.on },
+    alerts: {
+      recipients: values.alerts.recipients,
+      on: values.alerts.on,
+      escalation: values.alerts.escalate
+        ? {
+            afterFailures: values.alerts.escalation.afterFailures ?? 3,
+            recipients: values.alerts.escalation.recipients,
+          }
+        : null,
+    },
     retention,
     enabled: values.enabled,
   };
@@ -168,6 +195,8 @@ const FORM_FIELDS = [
   'retry.backoffSec',
   'alerts.recipients',
   'alerts.on',
+  'alerts.escalation.afterFailures',
+  'alerts.escalation.recipients',
   'retention.days',
   'retention.count',
   'enabled',
