@@ -158,6 +158,31 @@ describe.each(DIALECTS)('alerting on %s', (dialect) => {
     expect(await messages('quiet')).toEqual([]);
   });
 
+  it('keeps the credentials an edit leaves out, and never shows any', async () => {
+    const made = await tc.api('POST', '/api/v1/alert-channels', {
+      name: 'hook-edit',
+      type: 'webhook',
+      config: { url: 'http://127.0.0.1:9/hook' },
+      secret: { secret: 'first-secret-0123456789', headers: { authorization: 'Bearer abc' } },
+    });
+    expect(made.status).toBe(201);
+    const edited = await tc.api<{ secretSet: string[]; config: { url: string } }>(
+      'PUT',
+      '/api/v1/alert-channels/hook-edit',
+      {
+        name: 'hook-edit',
+        type: 'webhook',
+        config: { url: 'http://127.0.0.1:9/other' },
+        secret: { secret: 'second-secret-0123456789' },
+      },
+    );
+    expect(edited.status).toBe(200);
+    expect(edited.body.secretSet).toEqual(['headers', 'secret']);
+    const text = JSON.stringify((await tc.api('GET', '/api/v1/alert-channels')).body);
+    expect(text).not.toContain('second-secret');
+    expect(text).not.toContain('Bearer abc');
+  });
+
   it('records a recipient that cannot be reached as a failed message naming why', async () => {
     await job('nobody', '/sync-fail', { alerts: { recipients: ['user:ghost'], on: ['failed'] } });
     await runAndWait('nobody');

@@ -204,7 +204,7 @@ export class AlertWorker {
     const jobs = await batch.jobs([...new Set(closed.map((s) => s.jobId))]);
     const plans = closed.flatMap((state) => {
       const job = jobs.get(state.jobId);
-      if (!job || !job.enabled) return [];
+      if (!job?.enabled) return [];
       return [{ state, job, policy: policyOf(job.alerts, this.options.defaults) }];
     });
     if (plans.length === 0) return;

@@ -212,7 +212,8 @@ export const alertRoutes =
         const body = request.body;
         if (body.name !== before.name)
           throw invalid('name', 'a channel keeps its name: create a new one instead');
-        const parsed = settings(body.type, body.config, body.secret ?? before.secret);
+        // Credentials left out are kept: an edit that changes one does not erase the others.
+        const parsed = settings(body.type, body.config, { ...before.secret, ...(body.secret ?? {}) });
         const channel: StoredChannel = {
           ...before,
           type: body.type,
