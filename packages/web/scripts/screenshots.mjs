@@ -184,7 +184,7 @@ async function seed(api, worker, dataDir) {
     name: 'ops-hook',
     type: 'webhook',
     config: { url: `${worker.url}/sync-ok` },
-    secret: { secret: 'webhook-secret' },
+    secret: { secret: 'webhook-secret-0123456789' },
     enabled: false,
   });
   const history = await job('billing.refund-sweep', 'billing', '*/10 * * * *', '/sync-ok', {

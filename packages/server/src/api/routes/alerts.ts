@@ -116,7 +116,8 @@ function settings(type: ChannelType, config: unknown, secret: unknown) {
   try {
     return parseChannelSettings(type, config ?? {}, secret ?? {});
   } catch (err) {
-    if (err instanceof ChannelConfigError) throw invalid(err.field, err.message);
+    // The message already starts with the field: "config.port: must be an integer from 1 to 65535".
+    if (err instanceof ChannelConfigError) throw new ApiError('validation_error', err.message, err.field);
     throw err;
   }
 }
