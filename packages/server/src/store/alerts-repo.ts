@@ -444,6 +444,17 @@ export class AlertsRepo {
     });
   }
 
+  /** Gives claimed messages back: due at `now` again. */
+  async release(ids: readonly string[], now: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db
+      .updateTable('alert_messages')
+      .set({ next_attempt_at: now })
+      .where('id', 'in', ids)
+      .where('status', '=', 'pending')
+      .execute();
+  }
+
   async markSent(id: string, attempts: number, now: number): Promise<void> {
     await this.db
       .updateTable('alert_messages')

@@ -77,7 +77,8 @@ export class HttpSender {
   }
 
   close(): Promise<void> {
-    return this.agent.close();
+    // Destroy, not close: close would wait for a request to a receiver that never answers.
+    return this.agent.destroy();
   }
 }
 
