@@ -322,7 +322,7 @@ describe.skipIf(!available)('console end to end', () => {
       await byTest('channel-type').click();
       await page.locator('.ant-select-item-option', { hasText: 'Webhook' }).click();
       await byTest('channel-config-url').fill(receiver.url);
-      await byTest('channel-secret-secret').fill('e2e-hook-secret');
+      await byTest('channel-secret-secret').fill('e2e-hook-secret-0123456789');
       await byTest('channel-save').click();
       await drawer.waitFor({ state: 'detached' });
       const row = byTest('channels-table').locator('tr', { hasText: 'e2e-hook' });
@@ -331,13 +331,12 @@ describe.skipIf(!available)('console end to end', () => {
       expect(channel).toMatchObject({
         type: 'webhook',
         config: { url: receiver.url },
-        secretSet: ['secret'],
+        secretSet: expect.arrayContaining(['secret']),
         enabled: true,
       });
 
-      // The test message: the console shows what the server answered. Whether the
-      // channel delivers (signature, body, retries) is the server's tests' business;
-      // here the message either reached the receiver or its error is on screen.
+      // The test message reaches the receiver, and the console says so. The signature, the
+      // body and the retries are the server's tests' business.
       await byTest('channel-test-e2e-hook').click();
       await openedDialog('Test message through e2e-hook');
       const answered = page.waitForResponse((res) => res.url().endsWith('/alert-channels/e2e-hook/test'));
@@ -345,13 +344,10 @@ describe.skipIf(!available)('console end to end', () => {
       const answer = (await (await answered).json()) as { ok: boolean; error: string | null };
       const result = byTest('channel-test-result');
       await result.waitFor();
-      expect(await result.getAttribute('data-ok')).toBe(String(answer.ok));
-      if (answer.ok) {
-        await result.getByText(/^Sent in/).waitFor();
-        await expect.poll(() => receiver.received.length, { timeout: SHOWS }).toBeGreaterThan(0);
-      } else {
-        await result.getByText(answer.error as string).waitFor();
-      }
+      expect(answer).toMatchObject({ ok: true, error: null });
+      expect(await result.getAttribute('data-ok')).toBe('true');
+      await result.getByText(/^Sent in/).waitFor();
+      await expect.poll(() => receiver.received.length, { timeout: SHOWS }).toBeGreaterThan(0);
       await page.keyboard.press('Escape');
       await result.waitFor({ state: 'detached' });
 
