@@ -48,6 +48,10 @@ export function openDatabase(options: DatabaseOptions): OpenDatabase {
             : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
       },
     });
+    // An idle connection the server ends (a restart, a failover, an administrator) is reported
+    // here; pg has already dropped it from the pool and the next query opens a new one. Without a
+    // listener the event would be unhandled and end the process.
+    pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const url = new URL(options.databaseUrl);
     url.password = url.password ? '***' : '';
