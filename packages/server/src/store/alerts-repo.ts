@@ -14,7 +14,7 @@ import type { Dialect } from './dialect.js';
 import { jobFromRow } from './jobs-repo.js';
 import { decodeCursor, encodeCursor } from './json.js';
 import { runFromRow } from './runs-repo.js';
-import type { AlertChannelsTable, AlertMessagesTable, Database } from './schema.js';
+import type { AlertChannelsTable, AlertMessagesTable, Database, MaintenanceWindowsTable } from './schema.js';
 
 // Any constant: the same on every node, distinct from the migration lock's.
 const ALERTING_LOCK_KEY = 7_400_114;
@@ -125,6 +125,18 @@ function channelFromRow(r: Selectable<AlertChannelsTable>): StoredChannel {
   };
 }
 
+function windowFromRow(r: Selectable<MaintenanceWindowsTable>): MaintenanceWindow {
+  return {
+    id: r.id,
+    team: r.team,
+    startsAt: Number(r.starts_at),
+    endsAt: Number(r.ends_at),
+    reason: r.reason,
+    createdBy: r.created_by,
+    createdAt: Number(r.created_at),
+  };
+}
+
 /** What the alert worker may read and write while it holds a batch of events. */
 export class AlertBatch {
   constructor(
@@ -181,15 +193,7 @@ export class AlertBatch {
       .where('starts_at', '<=', to)
       .where('ends_at', '>', from)
       .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      team: r.team,
-      startsAt: Number(r.starts_at),
-      endsAt: Number(r.ends_at),
-      reason: r.reason,
-      createdBy: r.created_by,
-      createdAt: Number(r.created_at),
-    }));
+    return rows.map(windowFromRow);
   }
 
   directory(users: Iterable<string>, teams: Iterable<string>): Promise<RecipientDirectory> {
@@ -615,15 +619,7 @@ export class AlertsRepo {
       query = query.where('team', 'in', teams);
     }
     const rows = await query.orderBy('starts_at').execute();
-    return rows.map((r) => ({
-      id: r.id,
-      team: r.team,
-      startsAt: Number(r.starts_at),
-      endsAt: Number(r.ends_at),
-      reason: r.reason,
-      createdBy: r.created_by,
-      createdAt: Number(r.created_at),
-    }));
+    return rows.map(windowFromRow);
   }
 
   async insertWindow(w: MaintenanceWindow): Promise<void> {
@@ -647,17 +643,7 @@ export class AlertsRepo {
       .selectAll()
       .where('id', '=', id)
       .executeTakeFirst();
-    return r
-      ? {
-          id: r.id,
-          team: r.team,
-          startsAt: Number(r.starts_at),
-          endsAt: Number(r.ends_at),
-          reason: r.reason,
-          createdBy: r.created_by,
-          createdAt: Number(r.created_at),
-        }
-      : null;
+    return r ? windowFromRow(r) : null;
   }
 
   async deleteWindow(id: string): Promise<void> {
