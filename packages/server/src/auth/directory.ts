@@ -7,7 +7,12 @@
  */
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
-import { Client, type Entry, ResultCodeError } from 'ldapts';
+import type { Client, Entry } from 'ldapts';
+
+/** ldapts, loaded at the first directory login: a server without directory login does not carry it. */
+type Ldapts = typeof import('ldapts');
+let ldapts: Ldapts | null = null;
+
 import type { Grant } from '../domain/access.js';
 import type { DirectoryConfig } from './directory-config.js';
 import { grantFromGroups } from './directory-mapping.js';
@@ -63,6 +68,7 @@ export class Directory {
 
   /** The user named `username` if `password` is theirs; throws DirectoryError otherwise. */
   async authenticate(username: string, password: string): Promise<DirectoryUser> {
+    ldapts ??= await import('ldapts');
     // An empty password would make the bind an unauthenticated one, which succeeds (RFC 4513 5.1.2).
     const login = username.trim();
     if (login === '' || password === '') {
@@ -131,7 +137,7 @@ export class Directory {
 
   private client(): Client {
     const { timeoutMs } = this.config;
-    return new Client({
+    return new (ldapts as Ldapts).Client({
       url: this.config.url,
       timeout: timeoutMs,
       connectTimeout: timeoutMs,
@@ -169,7 +175,7 @@ export class Directory {
     const { url } = this.config;
     if (err instanceof DirectoryError) return err;
     const cause = { cause: err };
-    if (!(err instanceof ResultCodeError)) {
+    if (!(ldapts && err instanceof ldapts.ResultCodeError)) {
       const message = oneLine(err);
       if (isTlsFailure(err)) {
         const hint =

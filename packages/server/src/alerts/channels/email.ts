@@ -5,7 +5,7 @@
  * 465), 'starttls' (plain connect, then STARTTLS, which must succeed; usually
  * port 587) or 'none' (never upgrade, for a relay on a trusted network).
  */
-import { createTransport } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Channel } from '../channel.js';
 import { ChannelError } from '../channel-errors.js';
 import { compact, SettingsReader } from './settings-reader.js';
@@ -62,23 +62,29 @@ export function parseEmailSettings(config: unknown, secret: unknown): EmailSetti
 
 export function createEmailChannel(settings: EmailSettings, timeoutMs: number): Channel {
   const { host, port, tls, from, user, rejectUnauthorized } = settings.config;
-  const transport = createTransport({
-    pool: true,
-    maxConnections: MAX_CONNECTIONS,
-    // The alert outbox retries; a message is not requeued inside the pool as well.
-    maxRequeues: 0,
-    host,
-    port,
-    secure: tls === 'implicit',
-    requireTLS: tls === 'starttls',
-    ignoreTLS: tls === 'none',
-    tls: { rejectUnauthorized },
-    auth: user !== undefined ? { user, pass: settings.secret.password ?? '' } : undefined,
-    connectionTimeout: timeoutMs,
-    greetingTimeout: timeoutMs,
-    socketTimeout: timeoutMs,
-    dnsTimeout: timeoutMs,
-  });
+  // nodemailer is loaded, and the pool made, at the first send: a server without email channels
+  // (or one that never alerts) does not carry it (about 15 MB).
+  let transport: Promise<Transporter> | null = null;
+  const transportOf = () =>
+    (transport ??= import('nodemailer').then(({ createTransport }) =>
+      createTransport({
+        pool: true,
+        maxConnections: MAX_CONNECTIONS,
+        // The alert outbox retries; a message is not requeued inside the pool as well.
+        maxRequeues: 0,
+        host,
+        port,
+        secure: tls === 'implicit',
+        requireTLS: tls === 'starttls',
+        ignoreTLS: tls === 'none',
+        tls: { rejectUnauthorized },
+        auth: user !== undefined ? { user, pass: settings.secret.password ?? '' } : undefined,
+        connectionTimeout: timeoutMs,
+        greetingTimeout: timeoutMs,
+        socketTimeout: timeoutMs,
+        dnsTimeout: timeoutMs,
+      }),
+    ));
   const where = `smtp ${host}:${port}`;
   return {
     type: 'email',
@@ -88,7 +94,7 @@ export function createEmailChannel(settings: EmailSettings, timeoutMs: number): 
       if (!ADDRESS.test(to)) throw new ChannelError(`email: '${to}' is not an email address`, false);
       const deadline = AbortSignal.timeout(timeoutMs);
       try {
-        await transport.sendMail({
+        await (await transportOf()).sendMail({
           from,
           to,
           subject: content.subject,
@@ -103,7 +109,7 @@ export function createEmailChannel(settings: EmailSettings, timeoutMs: number): 
       }
     },
     async close() {
-      transport.close();
+      if (transport) (await transport).close();
     },
   };
 }
