@@ -22,6 +22,7 @@ import type { MemberHealth } from './member-health.js';
 import { ShardWriter } from './shard-writer.js';
 import { signatureHeader } from './signing.js';
 import { callbackBase, TriggerBodies } from './trigger-body.js';
+import { triggerRequest } from './trigger-request.js';
 
 /** What the dispatcher needs of a run to send it. */
 export interface RunToSend {
@@ -471,7 +472,6 @@ export class Dispatcher {
     const sentAt = clock.now();
     // PROTOCOL.md §1: firedAt is when the first attempt was sent, the same in every attempt.
     if (seq === 1 && !shard) d.firedAt = sentAt;
-    const tSec = Math.floor(sentAt / 1000);
     const target = job.target;
     const url = target.url ?? `${member.url}${target.path ?? ''}`;
     const body =
@@ -489,23 +489,9 @@ export class Dispatcher {
             token: runToken(this.options.serverKey, run.id, shard?.index),
             shard: shard ?? undefined,
           });
-    const headers: Record<string, string> = {
-      ...target.headers,
-      'x-jobcenter-run': run.id,
-      'x-jobcenter-attempt': String(n),
-      'x-jobcenter-signature': signatureHeader(secret, body, tSec),
-    };
-    if (target.method !== 'GET') headers['content-type'] = 'application/json';
     this.choice.sent(member.url);
     // send() never throws: every failure comes back as an answer.
-    const sent = await http.send({
-      url,
-      method: target.method,
-      headers,
-      body: target.method === 'GET' ? null : body,
-      connectTimeoutMs: target.connectTimeoutMs,
-      responseTimeoutMs: target.responseTimeoutMs,
-    });
+    const sent = await http.send(triggerRequest(target, url, run.id, n, secret, body, sentAt));
     const answer = readAnswer(sent);
     this.choice.answered(member.url, answer.kind === 'accepted');
     const record: Attempt = {

@@ -11,8 +11,8 @@ import type { Job } from '../domain/job.js';
 import { newId, runToken } from '../ids.js';
 import { readAnswer } from './answer.js';
 import type { HttpClient } from './http-client.js';
-import { signatureHeader } from './signing.js';
 import { callbackBase, TriggerBodies } from './trigger-body.js';
+import { triggerRequest } from './trigger-request.js';
 
 export interface TestTriggerDeps {
   http: HttpClient;
@@ -63,22 +63,7 @@ export async function sendTestTrigger(
           callbackBase: callbackBase(deps.publicUrl()),
           token: runToken(deps.serverKey, runId),
         });
-  const headers: Record<string, string> = {
-    ...target.headers,
-    'x-jobcenter-run': runId,
-    'x-jobcenter-attempt': '1',
-    'x-jobcenter-test': '1',
-    'x-jobcenter-signature': signatureHeader(secret, body, Math.floor(sentAt / 1000)),
-  };
-  if (target.method !== 'GET') headers['content-type'] = 'application/json';
-  const sent = await deps.http.send({
-    url,
-    method: target.method,
-    headers,
-    body: target.method === 'GET' ? null : body,
-    connectTimeoutMs: target.connectTimeoutMs,
-    responseTimeoutMs: target.responseTimeoutMs,
-  });
+  const sent = await deps.http.send(triggerRequest(target, url, runId, 1, secret, body, sentAt, true));
   const answer = readAnswer(sent);
   return {
     runId,
