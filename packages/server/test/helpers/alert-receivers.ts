@@ -1,17 +1,11 @@
-/**
- * Real receivers for alert channels on loopback: an HTTP server that records
- * what chat and webhook channels send and answers as told, and an SMTP server
- * (`smtp-server`) that parses each mail with `mailparser`. Both close every
- * connection on `close()`, so a test leaves nothing listening.
- */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
+import { writeTestCertificate } from './certificate.js';
 
 export interface ReceivedRequest {
   method: string;
@@ -101,33 +95,9 @@ let certificate: { key: Buffer; cert: Buffer } | null = null;
 /** A self-signed certificate for 127.0.0.1, made once per test process with openssl. */
 export function testCertificate(): { key: Buffer; cert: Buffer } {
   if (certificate) return certificate;
-  const openssl = '/usr/bin/openssl';
-  if (!existsSync(openssl)) throw new Error('the SMTP TLS tests need openssl: apt-get install openssl');
   const dir = mkdtempSync(join(tmpdir(), 'jc-smtp-cert-'));
   try {
-    execFileSync(
-      openssl,
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '2',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'pipe' },
-    );
+    writeTestCertificate(dir);
     certificate = { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
     return certificate;
   } finally {

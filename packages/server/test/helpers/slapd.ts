@@ -13,12 +13,14 @@
  *                 billing-ops {alice, bob}, reports-viewers {alice, bob}
  * The `memberof` overlay maintains each user's `memberOf`.
  */
+
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeTestCertificate } from './certificate.js';
 import { freePort } from './ports.js';
 import { type Started, startProgram } from './processes.js';
 import { waitFor } from './wait.js';
@@ -26,7 +28,6 @@ import { waitFor } from './wait.js';
 const SLAPD = '/usr/sbin/slapd';
 const SLAPADD = '/usr/sbin/slapadd';
 const LDAPMODIFY = '/usr/bin/ldapmodify';
-const OPENSSL = '/usr/bin/openssl';
 const SCHEMA = '/etc/ldap/schema';
 const MODULES = '/usr/lib/ldap';
 
@@ -175,33 +176,6 @@ function slapdConf(dir: string, rootPassword: string, tls: boolean): string {
   ].join('\n');
 }
 
-function writeCertificate(dir: string): void {
-  if (!existsSync(OPENSSL)) throw new Error('the TLS tests need openssl: apt-get install openssl');
-  execFileSync(
-    OPENSSL,
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'pipe' },
-  );
-}
-
 function ldapmodify(url: string, passwordFile: string, ldif: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = execFile(
@@ -270,7 +244,7 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
   };
   try {
     mkdirSync(join(dir, 'db'));
-    if (tls) writeCertificate(dir);
+    if (tls) writeTestCertificate(dir);
     writeFileSync(conf, slapdConf(dir, rootPassword, tls));
     // ldapmodify -y sends the file's bytes as they are: no trailing newline.
     writeFileSync(passwordFile, rootPassword, { mode: 0o600 });
